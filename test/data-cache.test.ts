@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decodeCache, encodeCache, readCacheFile, resolveCacheDir, writeCacheFile } from '../src/data/index.js';
+
+const sections = () => ({ images: Uint8Array.from([1, 2, 3, 4, 5, 6]), labels: Uint8Array.from([7, 8]) });
+
+test('cache encode/decode round trip', () => {
+  const buf = encodeCache('src-v1', sections(), { note: 'x' });
+  const r = decodeCache(buf, 'src-v1');
+  assert.ok(r.ok);
+  assert.deepEqual([...r.sections.images], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...r.sections.labels], [7, 8]);
+  assert.deepEqual(r.meta, { note: 'x' });
+});
+
+test('corrupt, truncated and stale caches are detected', () => {
+  const buf = encodeCache('src-v1', sections());
+  const flipped = Buffer.from(buf);
+  flipped[flipped.length - 3] ^= 0xff;
+  assert.deepEqual(decodeCache(flipped, 'src-v1'), { ok: false, reason: 'corrupt', detail: 'sha256 mismatch' });
+  const short = decodeCache(buf.subarray(0, buf.length - 1), 'src-v1');
+  assert.ok(!short.ok && short.reason === 'corrupt' && /bytes, header implies/.test(short.detail));
+  const badMagic = Buffer.from(buf);
+  badMagic[0] = 0;
+  assert.ok(!decodeCache(badMagic, 'src-v1').ok);
+  const badHeader = Buffer.from(buf);
+  badHeader[12] = 0x21;
+  const h = decodeCache(badHeader, 'src-v1');
+  assert.ok(!h.ok && h.reason === 'corrupt');
+  const stale = decodeCache(buf, 'src-v2');
+  assert.ok(!stale.ok && stale.reason === 'stale');
+});
+
+test('cache files are written atomically and read back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'liftpool-cache-'));
+  try {
+    const file = path.join(dir, 'nested', 'x.bin');
+    assert.equal((await readCacheFile(file, 'k')).ok, false);
+    await writeCacheFile(file, 'k', sections());
+    assert.deepEqual(readdirSync(path.dirname(file)), ['x.bin']); // no temp file left behind
+    const r = await readCacheFile(file, 'k');
+    assert.ok(r.ok);
+    assert.deepEqual([...r.sections.labels], [7, 8]);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(file, bytes);
+    const c = await readCacheFile(file, 'k');
+    assert.ok(!c.ok && c.reason === 'corrupt');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache directory: option, then LIFTPOOL_CACHE_DIR, then ./.cache/liftpool', () => {
+  const saved = process.env.LIFTPOOL_CACHE_DIR;
+  try {
+    delete process.env.LIFTPOOL_CACHE_DIR;
+    assert.equal(resolveCacheDir(), path.resolve(process.cwd(), '.cache', 'liftpool'));
+    process.env.LIFTPOOL_CACHE_DIR = '/tmp/from-env';
+    assert.equal(resolveCacheDir(), '/tmp/from-env');
+    assert.equal(resolveCacheDir('/tmp/explicit'), '/tmp/explicit');
+  } finally {
+    if (saved === undefined) delete process.env.LIFTPOOL_CACHE_DIR;
+    else process.env.LIFTPOOL_CACHE_DIR = saved;
+  }
+});
