@@ -1,0 +1,90 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { liftDown2d, liftUp2d, type LiftWeights2d, type PadMode } from '../src/index.js';
+import { randomWeights2d, weightEntries } from './helpers.js';
+
+/** Rebuild a weights structure from a flat list of tensors in `weightEntries` order. */
+function rebuild(template: LiftWeights2d, tensors: tf.Tensor[]): LiftWeights2d {
+  let i = 0;
+  const walk = (o: unknown): unknown => {
+    if (o instanceof tf.Tensor) return tensors[i++];
+    if (o && typeof o === 'object') return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, walk(v)]));
+    return o;
+  };
+  return walk(template) as LiftWeights2d;
+}
+
+/**
+ * Finite differences at a few coordinates of every input of `f` against `tf.grads` (float32, step
+ * 1e-3). ReLU kinks inside the step make a central difference disagree with the exact gradient at
+ * the point, so the analytic value must match the central, the forward or the backward difference
+ * (one of the two one-sided ones is kink-free); tolerance 2e-3 absolute + 3e-2 relative.
+ */
+function checkGrads(f: (...xs: tf.Tensor[]) => tf.Scalar, inputs: tf.Tensor[], names: string[], perTensor = 4): void {
+  const analytic = tf.grads(f)(inputs);
+  const eps = 1e-3;
+  let seed = 1;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  inputs.forEach((t, k) => {
+    const g = analytic[k].dataSync();
+    const base = t.dataSync();
+    for (let j = 0; j < Math.min(perTensor, t.size); j++) {
+      const idx = Math.floor(rand() * t.size);
+      const evalAt = (delta: number) => {
+        const v = Float32Array.from(base);
+        v[idx] += delta;
+        return tf.tidy(() => {
+          const moved = tf.tensor(v, t.shape);
+          const args = inputs.map((u, m) => (m === k ? moved : u));
+          return f(...args).dataSync()[0];
+        });
+      };
+      const [fp, f0, fm] = [evalAt(eps), evalAt(0), evalAt(-eps)];
+      const candidates = [(fp - fm) / (2 * eps), (fp - f0) / eps, (f0 - fm) / eps];
+      const tol = 2e-3 + 3e-2 * Math.abs(g[idx]);
+      assert.ok(
+        candidates.some((fd) => Math.abs(fd - g[idx]) <= tol),
+        `${names[k]}[${idx}]: analytic ${g[idx]} vs finite differences ${candidates.map((c) => c.toFixed(5)).join(', ')}`,
+      );
+    }
+  });
+  tf.dispose(analytic);
+}
+
+describe('gradients of liftDown2d (finite differences)', () => {
+  for (const [padMode, separate] of [['reflect', false], ['zero', true], ['symmetric', false], ['edge', true]] as [PadMode, boolean][]) {
+    test(`input and every weight tensor, pad ${padMode}${separate ? ', separate vertical' : ''}`, () => {
+      tf.tidy(() => {
+        const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 21);
+        const w = randomWeights2d(3, 3, 31, separate);
+        const entries = weightEntries(w);
+        const r = [0, 1, 2, 3].map((i) => tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 40 + i));
+        const loss = (...xs: tf.Tensor[]): tf.Scalar => {
+          const ww = rebuild(w, xs.slice(1));
+          const out = liftDown2d(xs[0] as tf.Tensor4D, ww, { padMode });
+          const task = tf.addN([out.ll, out.lh, out.hl, out.hh].map((b, i) => tf.sum(tf.mul(b, r[i]))));
+          return tf.add(task, tf.add(tf.mul(out.lossU, 0.5), tf.mul(out.lossP, 0.3))) as tf.Scalar;
+        };
+        checkGrads(loss, [x, ...entries.map((e) => e[1])], ['x', ...entries.map((e) => e[0])]);
+      });
+    });
+  }
+});
+
+describe('gradients of liftUp2d (finite differences)', () => {
+  test('bands and weights', () => {
+    tf.tidy(() => {
+      const bands = [0, 1, 2, 3].map((i) => tf.randomNormal([1, 3, 3, 2], 0, 1, 'float32', 60 + i));
+      const w = randomWeights2d(2, 3, 71);
+      const entries = weightEntries(w);
+      const r = tf.randomNormal([1, 5, 6, 2], 0, 1, 'float32', 80);
+      const loss = (...xs: tf.Tensor[]): tf.Scalar => {
+        const ww = rebuild(w, xs.slice(4));
+        const [ll, lh, hl, hh] = xs.slice(0, 4) as tf.Tensor4D[];
+        return tf.sum(tf.mul(liftUp2d({ ll, lh, hl, hh, size: [5, 6] }, ww), r)) as tf.Scalar;
+      };
+      checkGrads(loss, [...bands, ...entries.map((e) => e[1])], ['ll', 'lh', 'hl', 'hh', ...entries.map((e) => e[0])], 3);
+    });
+  });
+});
