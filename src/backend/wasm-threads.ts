@@ -1,0 +1,51 @@
+/**
+ * Multithreaded (threaded-SIMD) wasm binary in Node.
+ *
+ * TF.js disables it in Node (`WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to
+ * false there, tfjs issue #3830): its loader hands Emscripten a `blob:` URL for
+ * the pthread worker script, which `worker_threads.Worker` refuses. Here the
+ * worker script is written to a temporary file and `URL.createObjectURL` is
+ * redirected to it while the backend initialises.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface WasmModuleLike {
+  setThreadsCount(n: number): void;
+}
+
+const state = { enabled: false, requested: 0 };
+
+export function wasmThreadsState(): { enabled: boolean; requested: number } {
+  return { ...state };
+}
+
+export async function enableWasmThreads(mod: WasmModuleLike, threads: number): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const mainJs = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const { wasmWorkerContents } = require(
+    '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js',
+  ) as { wasmWorkerContents: string };
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-wasm-'));
+  const workerPath = join(dir, 'tfjs-wasm-worker.cjs');
+  // Inside the worker, the main script arrives as a Blob: point it at the file instead.
+  const prelude =
+    `URL.createObjectURL = () => ${JSON.stringify(mainJs)};\n` + 'URL.revokeObjectURL = () => {};\n';
+  // Same escaping as tfjs' own loader: the template literal has real newlines inside string literals.
+  writeFileSync(workerPath, prelude + wasmWorkerContents.replace(/\n/g, '\\n'));
+  const original = URL.createObjectURL;
+  URL.createObjectURL = () => workerPath;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  mod.setThreadsCount(threads);
+  state.requested = threads;
+  try {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    state.enabled = true;
+  } finally {
+    URL.createObjectURL = original;
+  }
+}
