@@ -1,0 +1,422 @@
+/**
+ * Synthetic semantic-segmentation scenes built from classification items (MNIST / Fashion-MNIST).
+ *
+ * A scene is a `size × size` gray canvas (black background) holding between `minItems` and `maxItems`
+ * items. Each item is one image of the source dataset, resampled by a random scale factor and pasted at a
+ * random position fully inside the canvas. Every pixel gets a label: 0 = background, `1 + c` for a pixel
+ * of an item of source class `c`. See docs/segmentation-data.md for the full description.
+ *
+ * Rules (the tests check them pixel by pixel):
+ * - **Intensities**: source pixels are scaled to [0, 1] (uint8 / 255). Resampling is separable: bilinear
+ *   (half-pixel centres, edge clamp) along an axis that grows, exact area averaging (box filter) along an
+ *   axis that shrinks; a factor of exactly 1 copies the item unchanged. Both are convex combinations, so
+ *   values stay in [0, 1].
+ * - **Compositing is by maximum**: the canvas value is the largest value any item has at that pixel
+ *   (strokes are light-on-dark ink, so overlapping items look like overlapping ink; nothing is erased).
+ * - **Labels follow the winning item**: a pixel is labelled `1 + class` of the item whose value is the
+ *   maximum there, provided that value is strictly greater than `threshold`; otherwise 0 (background).
+ *   Ties between items go to the item placed later. So a label is always consistent with the visible
+ *   image: a labelled pixel is bright (> threshold) and its brightness comes from an item of that class.
+ * - **Overlap is limited, not forbidden**: by default a new item's position is redrawn (up to
+ *   `placementTries` = 20 times) until at most `maxOverlap` = 10 % of its foreground pixels fall on
+ *   foreground of earlier items; if no try succeeds the least-overlapping one is used. Where items still
+ *   overlap, the rules above decide. `maxOverlap: 1` turns the check off.
+ *
+ * Split discipline: `makeScenes` takes the source {@link Dataset} (one split) and records `source.split`
+ * and, per item, the row it used; {@link loadScenes} (scenes-load.ts) loads the train split for
+ * training scenes and the test split for test scenes, so test scenes never contain training items.
+ *
+ * Determinism: scene `i` depends only on (`seed`, `i`, the options, the source); its random stream is
+ * `mulberry32(deriveSeed(seed, SCENE_STREAM, i))`, so `makeScenes(src, 10, o)` equals the first 10
+ * scenes of `makeScenes(src, 1000, o)`. Pure function: no I/O, no global state, no `Math.random`.
+ */
+import { deriveSeed, mulberry32, randInt, type Rng } from './augment.js';
+import type { Dataset, Split } from './datasets.js';
+
+/** Purpose tag mixed into every scene's seed (keeps scene streams apart from other users of `seed`). */
+const SCENE_STREAM = 0x5ce7e;
+
+export interface SceneOptions {
+  /** Canvas side in pixels. Default 64. */
+  size?: number;
+  /** Fewest items per scene (integer ≥ 0). Default 1. */
+  minItems?: number;
+  /** Most items per scene (integer, ≥ minItems, ≤ 255). Default 4. */
+  maxItems?: number;
+  /** Smallest item scale factor, relative to the source item size (28 px for MNIST). Default 0.8. */
+  minScale?: number;
+  /** Largest item scale factor. Default 1.6 (45 px items on a 64 px canvas). */
+  maxScale?: number;
+  /** A pixel takes its item's class when the item's value there is > threshold (on [0, 1]). Default 0.3. */
+  threshold?: number;
+  /**
+   * Largest allowed fraction of a new item's foreground pixels (value > threshold) that may land on
+   * foreground of earlier items. Positions are redrawn up to `placementTries` times; when none is good
+   * enough, the try with the least overlap is kept (the first such try on equal overlap). Default 0.1;
+   * 1 disables the check (exactly one uniform position draw per item).
+   */
+  maxOverlap?: number;
+  /** Position draws per item when `maxOverlap < 1`. Default 20. */
+  placementTries?: number;
+  /** Seed (any integer; the same seed and options give identical scenes). */
+  seed: number;
+}
+
+/** Options with every default filled in (recorded in the {@link SceneSet}). */
+export type ResolvedSceneOptions = Required<SceneOptions>;
+
+/** One item of one scene: which source row it is and where it went. */
+export interface SceneItem {
+  /** Row of the source dataset the item came from. */
+  index: number;
+  /** `source.sourceIndex[index]` (index in the original file) when the source has it, else `index`. */
+  sourceIndex: number;
+  /** Source class of the item (its pixels are labelled `1 + sourceClass`). */
+  sourceClass: number;
+  /** Top-left corner on the canvas (the item lies fully inside). */
+  y: number;
+  x: number;
+  /** Size of the item after scaling. */
+  height: number;
+  width: number;
+  /** Scale factor drawn for the item (height = round(source height × scale), at least 1). */
+  scale: number;
+}
+
+export interface SceneSet {
+  /** `[count, size, size, 1]` row-major, values in [0, 1]. */
+  images: Float32Array;
+  /** `[count, size, size]` row-major class ids: 0 = background, `1 + sourceClass` for item pixels. */
+  labels: Uint8Array;
+  count: number;
+  size: number;
+  /** `source.numClasses + 1` (background first). */
+  numClasses: number;
+  /** `['background', ...source.classNames]`. */
+  classNames: string[];
+  /** Name of the source dataset. */
+  source: string;
+  /** Split of the source dataset (`undefined` when the source did not record one). */
+  split: Split | undefined;
+  /** Number of items in each scene (`[count]`). */
+  itemsPerScene: Uint8Array;
+  /** Provenance: the items of each scene, in placement (= stacking) order. */
+  items: SceneItem[][];
+  /** The options used, with defaults filled in. */
+  options: ResolvedSceneOptions;
+}
+
+/** Fill defaults and validate; throws with a message naming the bad option. */
+export function resolveSceneOptions(opts: SceneOptions): ResolvedSceneOptions {
+  const r: ResolvedSceneOptions = {
+    size: opts.size ?? 64,
+    minItems: opts.minItems ?? 1,
+    maxItems: opts.maxItems ?? 4,
+    minScale: opts.minScale ?? 0.8,
+    maxScale: opts.maxScale ?? 1.6,
+    threshold: opts.threshold ?? 0.3,
+    maxOverlap: opts.maxOverlap ?? 0.1,
+    placementTries: opts.placementTries ?? 20,
+    seed: opts.seed,
+  };
+  const fail = (msg: string): never => {
+    throw new Error(`makeScenes: ${msg}`);
+  };
+  if (!Number.isInteger(r.seed)) fail(`seed must be an integer, got ${String(r.seed)}`);
+  if (!Number.isInteger(r.size) || r.size < 1) fail(`size must be a positive integer, got ${r.size}`);
+  if (!Number.isInteger(r.minItems) || r.minItems < 0) fail(`minItems must be a non-negative integer, got ${r.minItems}`);
+  if (!Number.isInteger(r.maxItems) || r.maxItems < r.minItems || r.maxItems > 255) {
+    fail(`maxItems must be an integer in [minItems=${r.minItems}, 255], got ${r.maxItems}`);
+  }
+  if (!(r.minScale > 0) || !(r.maxScale >= r.minScale) || !Number.isFinite(r.maxScale)) {
+    fail(`need 0 < minScale <= maxScale (finite), got minScale=${r.minScale}, maxScale=${r.maxScale}`);
+  }
+  if (!(r.threshold >= 0 && r.threshold < 1)) fail(`threshold must be in [0, 1), got ${r.threshold}`);
+  if (!(r.maxOverlap >= 0 && r.maxOverlap <= 1)) fail(`maxOverlap must be in [0, 1], got ${r.maxOverlap}`);
+  if (!Number.isInteger(r.placementTries) || r.placementTries < 1) fail(`placementTries must be a positive integer, got ${r.placementTries}`);
+  return r;
+}
+
+/** Item side after scaling: round(n·scale), at least 1. */
+export function scaledSize(n: number, scale: number): number {
+  return Math.max(1, Math.round(n * scale));
+}
+
+/** Sparse 1D resampling weights: output sample o = Σ_k w[o][k] · input[idx[o][k]]. */
+interface Weights1D {
+  idx: Int32Array[];
+  w: Float32Array[];
+}
+
+/** Memoised {@link resampleWeights} (item sizes repeat across scenes). */
+function cachedWeights(): (n: number, m: number) => Weights1D {
+  const cache = new Map<string, Weights1D>();
+  return (n, m) => {
+    const key = `${n}>${m}`;
+    let v = cache.get(key);
+    if (!v) cache.set(key, (v = resampleWeights(n, m)));
+    return v;
+  };
+}
+
+function resampleWeights(n: number, m: number): Weights1D {
+  const idx: Int32Array[] = [];
+  const w: Float32Array[] = [];
+  const ratio = n / m;
+  for (let o = 0; o < m; o++) {
+    if (m >= n) {
+      // Bilinear, half-pixel centres (align_corners = false), clamped at the edges. m = n gives identity.
+      const u = Math.min(n - 1, Math.max(0, (o + 0.5) * ratio - 0.5));
+      const i0 = Math.floor(u);
+      const i1 = Math.min(i0 + 1, n - 1);
+      const f = u - i0;
+      idx.push(Int32Array.from(f > 0 ? [i0, i1] : [i0]));
+      w.push(Float32Array.from(f > 0 ? [1 - f, f] : [1]));
+    } else {
+      // Area: output pixel o covers [o·ratio, (o+1)·ratio) of the input; weight = overlap / ratio.
+      const a = o * ratio;
+      const b = (o + 1) * ratio;
+      const is: number[] = [];
+      const ws: number[] = [];
+      for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
+        const ov = Math.min(b, i + 1) - Math.max(a, i);
+        if (ov > 1e-9) {
+          is.push(i);
+          ws.push(ov / ratio);
+        }
+      }
+      idx.push(Int32Array.from(is));
+      w.push(Float32Array.from(ws));
+    }
+  }
+  return { idx, w };
+}
+
+/**
+ * Resample one gray image `[h, w]` (values already in [0, 1]) to `[oh, ow]`: separable, bilinear along
+ * an axis that grows, area along an axis that shrinks (see the module comment). Exported for tests.
+ */
+export function resampleGray(src: ArrayLike<number>, h: number, w: number, oh: number, ow: number): Float32Array {
+  if (src.length !== h * w) throw new Error(`resampleGray: got ${src.length} values for ${h}×${w}`);
+  return resampleWith(src, h, w, resampleWeights(h, oh), resampleWeights(w, ow), 0, 1);
+}
+
+function resampleWith(src: ArrayLike<number>, h: number, w: number, wy: Weights1D, wx: Weights1D, offset: number, scale: number): Float32Array {
+  const oh = wy.idx.length;
+  const ow = wx.idx.length;
+  // Along the width first: tmp [h, ow].
+  const tmp = new Float32Array(h * ow);
+  for (let y = 0; y < h; y++) {
+    const row = offset + y * w;
+    for (let x = 0; x < ow; x++) {
+      const is = wx.idx[x];
+      const ws = wx.w[x];
+      let s = 0;
+      for (let k = 0; k < is.length; k++) s += ws[k] * src[row + is[k]];
+      tmp[y * ow + x] = s * scale;
+    }
+  }
+  const out = new Float32Array(oh * ow);
+  for (let y = 0; y < oh; y++) {
+    const is = wy.idx[y];
+    const ws = wy.w[y];
+    for (let x = 0; x < ow; x++) {
+      let s = 0;
+      for (let k = 0; k < is.length; k++) s += ws[k] * tmp[is[k] * ow + x];
+      out[y * ow + x] = Math.min(1, Math.max(0, s));
+    }
+  }
+  return out;
+}
+
+/** A placement to render: source row, top-left corner and scaled size. */
+export interface Placement {
+  index: number;
+  y: number;
+  x: number;
+  height: number;
+  width: number;
+}
+
+function checkSource(source: Dataset, fn: string): void {
+  const { n, height, width, channels } = source;
+  if (channels !== 1) throw new Error(`${fn}: source '${source.name}' has ${channels} channels; scenes need gray (1-channel) items`);
+  if (source.images.length !== n * height * width || source.labels.length !== n) {
+    throw new Error(`${fn}: source '${source.name}' has inconsistent sizes (n=${n}, images=${source.images.length}, labels=${source.labels.length})`);
+  }
+  if (source.numClasses + 1 > 256) throw new Error(`${fn}: source has ${source.numClasses} classes; labels are uint8, at most 255 allowed`);
+}
+
+/**
+ * Render given placements into one scene (the compositing and labelling rules of the module comment),
+ * writing into `image` (`size²` floats, expected zero-filled) and `labels` (`size²` bytes, expected zero).
+ * Items are stacked in array order (later wins ties). `makeScenes` uses this; tests use it directly to
+ * build hand-made scenes.
+ */
+export function renderScene(
+  source: Dataset,
+  placements: readonly Placement[],
+  size: number,
+  threshold: number,
+  image: Float32Array = new Float32Array(size * size),
+  labels: Uint8Array = new Uint8Array(size * size),
+): { image: Float32Array; labels: Uint8Array } {
+  checkSource(source, 'renderScene');
+  if (image.length !== size * size || labels.length !== size * size) throw new Error(`renderScene: output buffers must hold ${size}×${size} values`);
+  renderInto(source, placements, size, threshold, image, labels, cachedWeights());
+  return { image, labels };
+}
+
+function renderInto(
+  source: Dataset,
+  placements: readonly Placement[],
+  size: number,
+  threshold: number,
+  image: Float32Array,
+  labels: Uint8Array,
+  weights: (n: number, m: number) => Weights1D,
+): void {
+  const { height: h, width: w } = source;
+  const pixelScale = source.images instanceof Uint8Array ? 1 / 255 : 1;
+  for (const p of placements) {
+    if (!Number.isInteger(p.index) || p.index < 0 || p.index >= source.n) throw new Error(`renderScene: source index ${p.index} out of range [0, ${source.n})`);
+    if (p.y < 0 || p.x < 0 || p.height < 1 || p.width < 1 || p.y + p.height > size || p.x + p.width > size) {
+      throw new Error(`renderScene: item ${p.height}×${p.width} at (${p.y}, ${p.x}) does not fit a ${size}×${size} canvas`);
+    }
+    const item = resampleWith(source.images, h, w, weights(h, p.height), weights(w, p.width), p.index * h * w, pixelScale);
+    composite(item, p, 1 + source.labels[p.index], size, threshold, image, labels);
+  }
+}
+
+/** Paste one resampled item (max compositing, later wins ties, label iff the winner is > threshold). */
+function composite(item: Float32Array, p: Placement, cls: number, size: number, threshold: number, image: Float32Array, labels: Uint8Array): void {
+  for (let y = 0; y < p.height; y++) {
+    const row = (p.y + y) * size + p.x;
+    for (let x = 0; x < p.width; x++) {
+      const v = item[y * p.width + x];
+      const o = row + x;
+      // ">=": a later item wins ties. Labels follow the winner; background unless above threshold.
+      if (v >= image[o]) {
+        image[o] = v;
+        labels[o] = v > threshold ? cls : 0;
+      }
+    }
+  }
+}
+
+/** Fraction of the item's foreground (> threshold) pixels that would land on labelled pixels. */
+function overlapFraction(item: Float32Array, height: number, width: number, y0: number, x0: number, size: number, threshold: number, labels: Uint8Array): number {
+  let fg = 0;
+  let hit = 0;
+  for (let y = 0; y < height; y++) {
+    const row = (y0 + y) * size + x0;
+    for (let x = 0; x < width; x++) {
+      if (item[y * width + x] > threshold) {
+        fg++;
+        if (labels[row + x] !== 0) hit++;
+      }
+    }
+  }
+  return fg > 0 ? hit / fg : 0;
+}
+
+/** Draw one item and paste it into the scene. */
+function placeItem(
+  rng: Rng,
+  source: Dataset,
+  o: ResolvedSceneOptions,
+  image: Float32Array,
+  labels: Uint8Array,
+  weights: (n: number, m: number) => Weights1D,
+): SceneItem {
+  // Draw order per item (fixed, documented): source row, scale, then (y, x) per placement try.
+  const index = randInt(rng, source.n);
+  const scale = o.minScale + (o.maxScale - o.minScale) * rng();
+  const { height: h, width: w } = source;
+  const height = scaledSize(h, scale);
+  const width = scaledSize(w, scale);
+  const pixelScale = source.images instanceof Uint8Array ? 1 / 255 : 1;
+  const item = resampleWith(source.images, h, w, weights(h, height), weights(w, width), index * h * w, pixelScale);
+  let y = randInt(rng, o.size - height + 1);
+  let x = randInt(rng, o.size - width + 1);
+  if (o.maxOverlap < 1) {
+    let best = overlapFraction(item, height, width, y, x, o.size, o.threshold, labels);
+    for (let t = 1; t < o.placementTries && best > o.maxOverlap; t++) {
+      const ty = randInt(rng, o.size - height + 1);
+      const tx = randInt(rng, o.size - width + 1);
+      const f = overlapFraction(item, height, width, ty, tx, o.size, o.threshold, labels);
+      if (f < best) {
+        best = f;
+        y = ty;
+        x = tx;
+      }
+    }
+  }
+  const cls = 1 + source.labels[index];
+  composite(item, { index, y, x, height, width }, cls, o.size, o.threshold, image, labels);
+  return {
+    index,
+    sourceIndex: source.sourceIndex ? source.sourceIndex[index] : index,
+    sourceClass: source.labels[index],
+    y,
+    x,
+    height,
+    width,
+    scale,
+  };
+}
+
+/**
+ * Generate `count` scenes from `source` (see the module comment for every rule). Per scene the random
+ * draws are: the number of items (uniform in [minItems, maxItems]), then per item the source row
+ * (uniform, with replacement), the scale (uniform in [minScale, maxScale]), y and x (uniform over the
+ * positions that keep the item inside the canvas; with `maxOverlap < 1`, further (y, x) pairs until
+ * the overlap is small enough or `placementTries` is used up).
+ */
+export function makeScenes(source: Dataset, count: number, opts: SceneOptions): SceneSet {
+  const o = resolveSceneOptions(opts);
+  checkSource(source, 'makeScenes');
+  if (!Number.isInteger(count) || count < 0) throw new Error(`makeScenes: count must be a non-negative integer, got ${count}`);
+  const maxSide = Math.max(scaledSize(source.height, o.maxScale), scaledSize(source.width, o.maxScale));
+  if (maxSide > o.size) {
+    throw new Error(`makeScenes: items of ${source.height}×${source.width} at maxScale ${o.maxScale} (${maxSide} px) do not fit a ${o.size}×${o.size} canvas`);
+  }
+  if (o.maxItems > 0 && source.n === 0) throw new Error(`makeScenes: source '${source.name}' is empty`);
+  const { size } = o;
+  const px = size * size;
+  const images = new Float32Array(count * px);
+  const labels = new Uint8Array(count * px);
+  const itemsPerScene = new Uint8Array(count);
+  const items: SceneItem[][] = [];
+  const weights = cachedWeights();
+  for (let i = 0; i < count; i++) {
+    const rng = mulberry32(deriveSeed(o.seed, SCENE_STREAM, i));
+    const k = o.minItems + randInt(rng, o.maxItems - o.minItems + 1);
+    const scene: SceneItem[] = [];
+    const image = images.subarray(i * px, (i + 1) * px);
+    const label = labels.subarray(i * px, (i + 1) * px);
+    for (let j = 0; j < k; j++) scene.push(placeItem(rng, source, o, image, label, weights));
+    itemsPerScene[i] = k;
+    items.push(scene);
+  }
+  return {
+    images,
+    labels,
+    count,
+    size,
+    numClasses: source.numClasses + 1,
+    classNames: ['background', ...source.classNames],
+    source: source.name,
+    split: source.split,
+    itemsPerScene,
+    items,
+    options: o,
+  };
+}
+
+/** Pixel count per class over all scenes (`[numClasses]`), e.g. for class weights or a sanity check. */
+export function sceneClassHistogram(scenes: SceneSet): number[] {
+  const h = new Array<number>(scenes.numClasses).fill(0);
+  for (let i = 0; i < scenes.labels.length; i++) h[scenes.labels[i]]++;
+  return h;
+}
