@@ -3,3 +3,6 @@
  */
 export { VERSION } from './version.js';
 export * from './lifting/index.js';
+export * from './layers/index.js';
+export { fileIO } from './io/file-io.js';
+export { useBestBackend, backendInfo, registerWasmTrainingKernels, type BackendPreference, type BackendInfo } from './backend/index.js';

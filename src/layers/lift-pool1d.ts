@@ -1,0 +1,252 @@
+/**
+ * `LiftDownPool1D` / `LiftUpPool1D`: LiftPool for sequences `[batch, steps, channels]`.
+ *
+ * One learned (or classical) lifting step along the time axis gives an approximation `s` and a
+ * detail `d`, each of `ceil(steps/2)` steps. The down layer outputs `s + d` (`'sum'`, default),
+ * `'s'`, `'d'` or `'concat'` (channels), and with `returnDetails: true` also `d`. The paired up
+ * layer takes `[y, d]` and inverts the step with the same weights.
+ *
+ * ```ts
+ * const x = tf.input({shape: [100, 8]});
+ * const down = new LiftDownPool1D({returnDetails: true});
+ * const [p, d] = down.apply(x) as tf.SymbolicTensor[];   // [null, 50, 8] each
+ * const y = down.createUpPool().apply([p, d]);           // [null, 100, 8]
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { liftDown1d, liftUp1d, PAD_MODES, WAVELETS, type LiftStepWeights, type LiftFilterWeights, type PadMode, type WaveletName } from '../lifting/index.js';
+import { toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec } from './config-utils.js';
+import { resolvePair } from './pairing.js';
+
+export type Lift1dOutput = 'sum' | 's' | 'd' | 'concat';
+
+export interface LiftDownPool1DArgs extends LayerArgs {
+  kernelSize?: number;
+  output?: Lift1dOutput;
+  padMode?: PadMode;
+  wavelet?: 'learned' | WaveletName;
+  lambdaU?: number;
+  lambdaP?: number;
+  returnDetails?: boolean;
+  depthwiseInitializer?: InitializerSpec;
+  pointwiseInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
+}
+
+const toImage = (x: tf.Tensor) => tf.expandDims(x, 1) as tf.Tensor4D; // [B,T,C] -> [B,1,T,C]
+const fromImage = (x: tf.Tensor) => tf.squeeze(x, [1]) as tf.Tensor3D;
+
+export class LiftDownPool1D extends tf.layers.Layer {
+  static className = 'LiftDownPool1D';
+  readonly kernelSize: number;
+  readonly outputMode: Lift1dOutput;
+  readonly padMode: PadMode;
+  readonly wavelet: 'learned' | WaveletName;
+  readonly lambdaU: number;
+  readonly lambdaP: number;
+  readonly returnDetails: boolean;
+  private readonly inits;
+  private readonly kernelRegularizer;
+  private readonly biasRegularizer;
+  private vars: Record<'predict' | 'update', Record<keyof LiftFilterWeights, tf.LayerVariable>> | null = null;
+  private lastConstraintLoss: tf.Scalar | null = null;
+  steps: number | null = null;
+  channels: number | null = null;
+
+  constructor(args: LiftDownPool1DArgs = {}) {
+    super(args);
+    this.kernelSize = args.kernelSize ?? 5;
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1 || this.kernelSize % 2 === 0) {
+      throw new Error(`LiftDownPool1D: kernelSize must be an odd integer >= 1, got ${args.kernelSize}`);
+    }
+    this.outputMode = args.output ?? 'sum';
+    if (!['sum', 's', 'd', 'concat'].includes(this.outputMode)) {
+      throw new Error(`LiftDownPool1D: unknown output '${this.outputMode}'; expected 'sum', 's', 'd' or 'concat'`);
+    }
+    this.padMode = args.padMode ?? 'reflect';
+    if (!PAD_MODES.includes(this.padMode)) throw new Error(`LiftDownPool1D: unknown padMode '${this.padMode}'; expected one of ${PAD_MODES.join(', ')}`);
+    this.wavelet = args.wavelet ?? 'learned';
+    if (this.wavelet !== 'learned' && !WAVELETS.includes(this.wavelet)) {
+      throw new Error(`LiftDownPool1D: unknown wavelet '${this.wavelet}'; expected 'learned' or one of ${WAVELETS.join(', ')}`);
+    }
+    this.lambdaU = args.lambdaU ?? 0.01;
+    this.lambdaP = args.lambdaP ?? 0.1;
+    this.returnDetails = args.returnDetails ?? false;
+    this.inits = {
+      depthwise: toInitializer(args.depthwiseInitializer, 'glorotUniform'),
+      pointwise: toInitializer(args.pointwiseInitializer, 'glorotUniform'),
+      bias: toInitializer(args.biasInitializer, 'zeros'),
+    };
+    this.kernelRegularizer = toRegularizer(args.kernelRegularizer);
+    this.biasRegularizer = toRegularizer(args.biasRegularizer);
+  }
+
+  get learned(): boolean {
+    return this.wavelet === 'learned';
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    if (shape.length !== 3) throw new Error(`LiftDownPool1D expects rank-3 [batch, steps, channels] input, got shape [${shape.join(',')}]`);
+    const c = shape[2];
+    if (c == null) throw new Error('LiftDownPool1D: the channel dimension of the input must be known');
+    this.channels = c;
+    this.steps = shape[1];
+    if (this.learned) {
+      const k = this.kernelSize;
+      const make = (which: string) => ({
+        depthwiseKernel: this.addWeight(`${which}_depthwise_kernel`, [1, k, c, 1], 'float32', this.inits.depthwise, this.kernelRegularizer, true),
+        depthwiseBias: this.addWeight(`${which}_depthwise_bias`, [c], 'float32', this.inits.bias, this.biasRegularizer, true),
+        pointwiseKernel: this.addWeight(`${which}_pointwise_kernel`, [1, 1, c, c], 'float32', this.inits.pointwise, this.kernelRegularizer, true),
+        pointwiseBias: this.addWeight(`${which}_pointwise_bias`, [c], 'float32', this.inits.bias, this.biasRegularizer, true),
+      });
+      this.vars = { predict: make('predict'), update: make('update') };
+      this.addLoss(() => this.lastConstraintLoss ?? tf.scalar(0));
+    }
+    this.built = true;
+  }
+
+  liftingSpec(): LiftStepWeights | WaveletName {
+    if (!this.learned) return this.wavelet as WaveletName;
+    if (!this.vars) throw new Error(`${this.name}: layer is not built yet`);
+    const f = (w: Record<keyof LiftFilterWeights, tf.LayerVariable>): LiftFilterWeights => ({
+      depthwiseKernel: w.depthwiseKernel.read() as tf.Tensor4D,
+      depthwiseBias: w.depthwiseBias.read() as tf.Tensor1D,
+      pointwiseKernel: w.pointwiseKernel.read() as tf.Tensor4D,
+      pointwiseBias: w.pointwiseBias.read() as tf.Tensor1D,
+    });
+    return { predict: f(this.vars.predict), update: f(this.vars.update) };
+  }
+
+  /**
+   * Keep the loss of this call alive past the caller's tidy scopes (e.g. `model.apply` runs the
+   * graph inside `tf.tidy`), releasing the previous one: at most one scalar is held per layer.
+   */
+  private recordConstraintLoss(loss: tf.Scalar | null): void {
+    const prev = this.lastConstraintLoss;
+    this.lastConstraintLoss = loss == null ? null : tf.keep(loss);
+    if (prev != null && prev !== loss && !prev.isDisposed) prev.dispose();
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    this.recordConstraintLoss(null);
+    return super.dispose();
+  }
+
+  get constraintLoss(): tf.Scalar | null {
+    return this.lastConstraintLoss;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+    const training = kwargs?.training === true;
+    const wantLoss = training && this.learned && (this.lambdaU > 0 || this.lambdaP > 0);
+    const r = liftDown1d(toImage(x), this.liftingSpec(), { axis: 'width', padMode: this.padMode, losses: wantLoss });
+    this.recordConstraintLoss(wantLoss ? (tf.add(tf.mul(r.lossU, this.lambdaU), tf.mul(r.lossP, this.lambdaP)) as tf.Scalar) : null);
+    tf.dispose([r.lossU, r.lossP]);
+    const s = fromImage(r.s);
+    const d = fromImage(r.d);
+    const out = this.outputMode === 'sum' ? tf.add(s, d) : this.outputMode === 's' ? s : this.outputMode === 'd' ? d : tf.concat([s, d], 2);
+    return this.returnDetails ? [out, d] : out;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const t = s[1] == null ? null : Math.ceil(s[1] / 2);
+    const band: tf.Shape = [s[0], t, s[2]];
+    const out: tf.Shape = this.outputMode === 'concat' ? [s[0], t, s[2] == null ? null : 2 * s[2]] : band;
+    return this.returnDetails ? [out, band] : out;
+  }
+
+  createUpPool(args: Omit<LiftUpPool1DArgs, 'pairedWith'> = {}): LiftUpPool1D {
+    return new LiftUpPool1D({ ...args, pairedWith: this });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      kernelSize: this.kernelSize,
+      output: this.outputMode,
+      padMode: this.padMode,
+      wavelet: this.wavelet,
+      lambdaU: this.lambdaU,
+      lambdaP: this.lambdaP,
+      returnDetails: this.returnDetails,
+      depthwiseInitializer: serializeObject(this.inits.depthwise),
+      pointwiseInitializer: serializeObject(this.inits.pointwise),
+      biasInitializer: serializeObject(this.inits.bias),
+      kernelRegularizer: serializeObject(this.kernelRegularizer),
+      biasRegularizer: serializeObject(this.biasRegularizer),
+    };
+  }
+}
+tf.serialization.registerClass(LiftDownPool1D);
+
+export interface LiftUpPool1DArgs extends LayerArgs {
+  pairedWith?: LiftDownPool1D;
+  /** `'auto'` (default): `s = y − d` when the down layer outputs `'sum'`, else `s = y`; `'s'`: `s = y`. */
+  decoderInput?: 'auto' | 's';
+}
+
+export class LiftUpPool1D extends tf.layers.Layer {
+  static className = 'LiftUpPool1D';
+  private paired: LiftDownPool1D | null;
+  readonly decoderInput: 'auto' | 's';
+
+  constructor(args: LiftUpPool1DArgs = {}) {
+    super(args);
+    this.paired = args.pairedWith ?? null;
+    this.decoderInput = args.decoderInput ?? 'auto';
+    if (this.decoderInput !== 'auto' && this.decoderInput !== 's') {
+      throw new Error(`LiftUpPool1D: unknown decoderInput '${String(this.decoderInput)}'; expected 'auto' or 's'`);
+    }
+    if (this.paired && !(this.paired instanceof LiftDownPool1D)) throw new Error('LiftUpPool1D: pairedWith must be a LiftDownPool1D');
+    if (this.paired && !this.paired.returnDetails) {
+      throw new Error(`LiftUpPool1D: the paired LiftDownPool1D '${this.paired.name}' must be created with returnDetails: true`);
+    }
+  }
+
+  get pairedLayer(): LiftDownPool1D | null {
+    return this.paired;
+  }
+
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== 2) throw new Error(`LiftUpPool1D expects 2 inputs [y, d], got ${list.length}`);
+    this.paired = resolvePair('LiftUpPool1D', LiftDownPool1D, this.paired, [list[1]]);
+    if (this.paired == null) throw new Error('LiftUpPool1D: not paired; create it with downLayer.createUpPool() or pass pairedWith');
+    const [y, d] = list.map((t) => t.shape);
+    if (y.length !== 3 || d.length !== 3) throw new Error('LiftUpPool1D expects rank-3 inputs [batch, steps, channels]');
+    const c = this.paired.channels;
+    if (c != null && y[2] != null && y[2] !== c) {
+      throw new Error(`LiftUpPool1D: the decoder input has ${y[2]} channels but the paired LiftDownPool1D '${this.paired.name}' works on ${c} channels`);
+    }
+    return super.apply(inputs, kwargs);
+  }
+
+  override build(): void {
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const [y, d] = inputs as tf.Tensor3D[];
+    const down = this.paired!;
+    const s = this.decoderInput === 'auto' && down.outputMode === 'sum' ? tf.sub(y, d) : y;
+    const length = down.steps ?? 2 * y.shape[1];
+    return fromImage(liftUp1d({ s: toImage(s), d: toImage(d), length }, down.liftingSpec(), { axis: 'width', padMode: down.padMode }));
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const y = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [y[0], this.paired?.steps ?? (y[1] == null ? null : 2 * y[1]), y[2]];
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), decoderInput: this.decoderInput };
+  }
+}
+tf.serialization.registerClass(LiftUpPool1D);
