@@ -1,0 +1,149 @@
+/**
+ * LiftPool op benchmark: median times (warm-up excluded) of `liftDown2d` forward and
+ * forward+backward (gradients w.r.t. the input and all weights) at two NHWC shapes, and the
+ * training throughput of the reference tiny CNN with max pooling vs LiftDownPool2D, measured in
+ * the same run with the two models' steps interleaved (so machine noise hits both alike).
+ *
+ *   npx tsx bench/lift-ops.ts [--backend wasm|cpu] [--reps 5] [--steps 12] [--no-cnn] [--no-ops]
+ *       [--shapes 32x32x32x64,64x16x16x128]
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
+import { LiftDownPool2D } from '../src/layers/index.js';
+import { initLiftWeights2d, liftDown2d, disposeLiftWeights, type LiftWeights2d } from '../src/lifting/index.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function weightList(w: LiftWeights2d): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  for (const step of [w.horizontal, w.vertical, w.verticalHigh]) {
+    if (!step) continue;
+    for (const f of [step.predict, step.update]) out.push(f.depthwiseKernel, f.depthwiseBias, f.pointwiseKernel, f.pointwiseBias);
+  }
+  return out;
+}
+
+/** Median ms of `fn` (which returns tensors to read back and dispose) over `reps` runs after `warmup`. */
+function timeIt(fn: () => tf.Tensor[], reps: number, warmup = 1): number {
+  const ts: number[] = [];
+  for (let i = 0; i < warmup + reps; i++) {
+    const t0 = performance.now();
+    const out = fn();
+    for (const t of out) t.dataSync();
+    const dt = performance.now() - t0;
+    tf.dispose(out);
+    if (i >= warmup) ts.push(dt);
+  }
+  return median(ts);
+}
+
+function benchOps(shapes: [number, number, number, number][], reps: number): void {
+  for (const shape of shapes) {
+    const c = shape[3];
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = initLiftWeights2d(c, 5, { seed: 3 });
+    const ws = weightList(w);
+    const before = tf.memory().numTensors;
+    const fwd = timeIt(() => {
+      const r = liftDown2d(x, w);
+      return [r.ll, r.lh, r.hl, r.hh, r.lossU, r.lossP];
+    }, reps);
+    const grad = tf.grads((...args: tf.Tensor[]) => {
+      const [xi, ...rest] = args;
+      const wi = rebuild(w, rest);
+      const r = liftDown2d(xi as tf.Tensor4D, wi);
+      return tf.addN([tf.mean(tf.addN([r.ll, r.lh, r.hl, r.hh])), tf.mul(r.lossU, 0.01), tf.mul(r.lossP, 0.1)]) as tf.Scalar;
+    });
+    const bwd = timeIt(() => grad([x, ...ws]), reps);
+    const leaked = tf.memory().numTensors - before;
+    console.log(
+      `liftDown2d [${shape.join(',')}] K=5: forward ${bwdFmt(fwd)}  forward+backward ${bwdFmt(bwd)}` + (leaked ? `  (LEAK ${leaked} tensors)` : ''),
+    );
+    x.dispose();
+    disposeLiftWeights(w);
+  }
+}
+
+function bwdFmt(ms: number): string {
+  return `${ms.toFixed(1).padStart(8)} ms`;
+}
+
+/** The same structure as `w` with its tensors replaced, in {@link weightList} order. */
+function rebuild(w: LiftWeights2d, ts: tf.Tensor[]): LiftWeights2d {
+  let i = 0;
+  const f = () => ({
+    depthwiseKernel: ts[i++] as tf.Tensor4D,
+    depthwiseBias: ts[i++] as tf.Tensor1D,
+    pointwiseKernel: ts[i++] as tf.Tensor4D,
+    pointwiseBias: ts[i++] as tf.Tensor1D,
+  });
+  const step = () => ({ predict: f(), update: f() });
+  const out: LiftWeights2d = { horizontal: step(), vertical: step() };
+  if (w.verticalHigh) out.verticalHigh = step();
+  return out;
+}
+
+/** The reference tiny CNN; `pool` makes each of its two pooling layers. */
+function tinyCnn(pool: () => tf.layers.Layer): tf.LayersModel {
+  const conv = (filters: number, extra: Record<string, unknown> = {}) =>
+    tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', ...extra });
+  return tf.sequential({
+    layers: [
+      conv(16, { inputShape: [28, 28, 1] }),
+      conv(16),
+      pool(),
+      conv(32),
+      conv(32),
+      pool(),
+      conv(64),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+}
+
+async function benchCnn(steps: number, batch = 64): Promise<void> {
+  const models = {
+    max: tinyCnn(() => tf.layers.maxPooling2d({ poolSize: 2 })),
+    lift: tinyCnn(() => new LiftDownPool2D({ kernelSize: 5 })),
+  };
+  for (const m of Object.values(models)) m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 7);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 8) as tf.Tensor1D, 10);
+  const ms: Record<keyof typeof models, number[]> = { max: [], lift: [] };
+  for (let i = 0; i < steps + 2; i++) {
+    for (const name of ['max', 'lift'] as const) {
+      const t0 = performance.now();
+      await models[name].trainOnBatch(x, y);
+      if (i >= 2) ms[name].push(performance.now() - t0);
+    }
+  }
+  const ips = (name: keyof typeof models) => (batch * 1000) / median(ms[name]);
+  console.log(
+    `tiny CNN train (batch ${batch}, Adam, ${steps} interleaved steps): max pool ${ips('max').toFixed(0)} images/s ` +
+      `(${median(ms.max).toFixed(0)} ms/step), LiftDownPool2D ${ips('lift').toFixed(0)} images/s ` +
+      `(${median(ms.lift).toFixed(0)} ms/step), ratio lift/max ${(ips('lift') / ips('max')).toFixed(2)}`,
+  );
+  tf.dispose([x, y]);
+  for (const m of Object.values(models)) m.dispose();
+}
+
+const backend = (arg('backend') ?? 'wasm') as BackendPreference;
+await useBestBackend(backend);
+console.log(`backend ${tf.getBackend()}`);
+const reps = Number(arg('reps') ?? 5);
+const shapes = (arg('shapes') ?? '32x32x32x64,64x16x16x128')
+  .split(',')
+  .map((s) => s.split('x').map(Number) as [number, number, number, number]);
+if (!process.argv.includes('--no-ops')) benchOps(shapes, reps);
+if (!process.argv.includes('--no-cnn')) await benchCnn(Number(arg('steps') ?? 12));
