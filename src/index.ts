@@ -6,3 +6,4 @@ export * from './lifting/index.js';
 export * from './layers/index.js';
 export { fileIO } from './io/file-io.js';
 export { useBestBackend, backendInfo, registerWasmTrainingKernels, type BackendPreference, type BackendInfo } from './backend/index.js';
+export * from './models/index.js';

@@ -1,6 +1,8 @@
 /** Command-line program definition (commander). Each subcommand lives in its own module. */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { trainCommand, evalCommand } from './commands/train.js';
+import { demoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -10,5 +12,9 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the liftpool version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(`liftpool: ${str.replace(/^error: /, 'error: ')}`) });
+  program.addCommand(demoCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(evalCommand());
+  for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
   return program;
 }

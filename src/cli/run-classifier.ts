@@ -1,0 +1,145 @@
+/**
+ * One classification run as the CLI does it: data → model → training → evaluation → results record
+ * (and the files model.json, weights.bin, results.json, checkpoints when an output dir is given).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset, subsetBalanced, padDataset, recommendedAugmentation, type Dataset, type DatasetName } from '../data/index.js';
+import { buildClassifier, paramCount, type ArchName, type PoolName } from '../models/index.js';
+import { trainClassifier, saveCheckpoint, loadCheckpoint, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
+import { backendInfo } from '../backend/index.js';
+import { fileIO } from '../io/file-io.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { VERSION } from '../version.js';
+import { createProgress } from './progress.js';
+
+export interface ClassifierRunOptions {
+  dataset: DatasetName;
+  arch: ArchName;
+  pool: PoolName;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleName;
+  seed: number;
+  width: number;
+  trainLimit?: number;
+  testLimit?: number;
+  pad32: boolean;
+  augment: boolean;
+  lambdaU?: number;
+  lambdaP?: number;
+  liftKernelSize?: number;
+  out?: string;
+  resume?: boolean;
+  quiet?: boolean;
+  label?: string;
+  command: string;
+}
+
+export interface ClassifierResults {
+  dataset: string;
+  arch: string;
+  pool: string;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: string;
+  schedule: string;
+  width: number;
+  trainSize: number;
+  testSize: number;
+  testAccuracy: number;
+  testError: number;
+  testLoss: number;
+  perClassAccuracy: number[];
+  confusion: number[][];
+  params: number;
+  trainableParams: number;
+  trainSeconds: number;
+  imagesPerSecond: number;
+  history: EpochStats[];
+  backend: string;
+  backendInfo: unknown;
+  liftpoolVersion: string;
+  command: string;
+  date: string;
+}
+
+export interface PreparedData {
+  train: Dataset;
+  test: Dataset;
+}
+
+/** Load, subset (class-balanced, seeded) and optionally pad the datasets of a run. */
+export async function prepareData(dataset: DatasetName, opts: { trainLimit?: number; testLimit?: number; seed: number; pad32: boolean }): Promise<PreparedData> {
+  let train = await loadDataset(dataset, 'train');
+  let test = await loadDataset(dataset, 'test');
+  if (opts.trainLimit) train = subsetBalanced(train, opts.trainLimit, opts.seed);
+  // The test subset does not depend on the run's seed, so every seed is scored on the same images.
+  if (opts.testLimit) test = subsetBalanced(test, opts.testLimit, 0);
+  if (opts.pad32) {
+    train = padDataset(train, 32);
+    test = padDataset(test, 32);
+  }
+  return { train, test };
+}
+
+export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData): Promise<ClassifierResults> {
+  const { train, test } = data ?? (await prepareData(o.dataset, o));
+  let model: tf.LayersModel;
+  let resume: TrainState | undefined;
+  if (o.resume) {
+    if (!o.out) throw new Error('--resume needs --out DIR with a checkpoint');
+    if (!existsSync(join(o.out, 'checkpoint', 'state.json'))) throw new Error(`--resume: no checkpoint in ${join(o.out, 'checkpoint')}`);
+    const ck = await loadCheckpoint(join(o.out, 'checkpoint'));
+    model = ck.model;
+    resume = ck.state;
+    process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);
+  } else {
+    model = buildClassifier(o.arch, {
+      pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
+      lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+    });
+  }
+  const progress = createProgress(o.label ?? '', { quiet: o.quiet });
+  const result = await trainClassifier(model, train, {
+    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
+    schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
+    onBatch: (p) => progress.batch(p),
+    onEpoch: async (s, state) => {
+      progress.epoch(s, o.epochs);
+      if (o.out) await saveCheckpoint(join(o.out, 'checkpoint'), model, state, { options: o });
+      state.optimizerWeights?.forEach((w) => w.tensor.dispose());
+    },
+  });
+  progress.stop();
+  resume?.optimizerWeights?.forEach((w) => w.tensor.dispose());
+  const final = result.final!;
+  const pc = paramCount(model);
+  const history = result.history;
+  const trainSeconds = history.reduce((s, h) => s + h.seconds, 0);
+  const images = history.reduce((s, h) => s + h.imagesPerSecond * h.seconds, 0);
+  const info = backendInfo();
+  const res: ClassifierResults = {
+    dataset: o.dataset, arch: o.arch, pool: o.pool, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
+    optimizer: o.optimizer, schedule: o.schedule, width: o.width,
+    trainSize: train.n, testSize: test.n,
+    testAccuracy: final.accuracy, testError: 1 - final.accuracy, testLoss: final.loss,
+    perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
+    params: pc.total, trainableParams: pc.trainable,
+    trainSeconds, imagesPerSecond: images / Math.max(trainSeconds, 1e-9), history,
+    backend: tf.getBackend(), backendInfo: info, liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
+  };
+  if (o.out) {
+    await model.save(fileIO(o.out));
+    writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(res, null, 2));
+  }
+  model.dispose();
+  return res;
+}
