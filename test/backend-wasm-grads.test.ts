@@ -148,6 +148,19 @@ describe('wasm training kernels match cpu', () => {
     });
   }
 
+  test('maxPool grad with ties and negative windows (first max wins)', async () => {
+    const q = rand([2, 7, 7, 3], 30);
+    q.data = q.data.map((v) => Math.round(v * 4) / 2); // values in {-1,-0.5,0,0.5,1}: many ties
+    for (const [k, s, pad] of [
+      [2, 2, 'valid'],
+      [2, 2, 'same'],
+      [3, 3, 'same'],
+      [3, 2, 'valid'],
+    ] as const) {
+      await compare(`maxPool ties k${k} s${s} ${pad}`, [q], (x) => tf.maxPool(x as tf.Tensor4D, k, s, pad));
+    }
+  });
+
   test('maxPool grad after relu (ties at zero)', async () => {
     await compare('maxPool(relu)', [rand([2, 6, 6, 2], 11)], (x) =>
       tf.maxPool(tf.relu(tf.sub(x, 0.3)) as tf.Tensor4D, 2, 2, 'valid'),

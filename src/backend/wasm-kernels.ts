@@ -144,6 +144,94 @@ function conv2DBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.TensorInf
 }
 
 // ---------------------------------------------------------------------------
+// Conv2DBackpropInput (override, for speed)
+// ---------------------------------------------------------------------------
+
+/**
+ * Inserts (s-1) zeros after every element of axes 1 and 2 ("dilates" dy by
+ * the forward stride), with reshape + pad. Returns the new spatial lengths.
+ */
+function zeroInsert(d: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return d;
+  const [n, ho, wo, c] = d.shape;
+  const padded = tf.pad(tf.reshape(d, [n, ho, 1, wo, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return tf.reshape(padded, [n, ho * sh, wo * sw, c]);
+}
+
+/**
+ * dx[n,h,w,ci] = sum_{kh,kw,co} dy[n, (h + pt - kh)/sh, (w + pl - kw)/sw, co] * W[kh,kw,ci,co]
+ *
+ * The wasm backend's own Conv2DBackpropInput is a plain C++ loop (~6x slower
+ * than XNNPACK's convolution); the same result is one XNNPACK conv2d of the
+ * stride-dilated dy with the spatially flipped, in/out-transposed filter.
+ */
+export function conv2dBackpropInputNHWC(
+  inputShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | Pair,
+  pad: Pad,
+  dimRoundingMode?: RoundingMode,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape,
+      strides,
+      1,
+      pad as 'same',
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+    const { inHeight: h, inWidth: w } = info;
+    const d = zeroInsert(dy, sh, sw);
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = h + kh - 1 - d.shape[1] - top;
+    const right = w + kw - 1 - d.shape[2] - left;
+    const { x: dc, pad: p } = cropNegative(d, top, bottom, left, right);
+    const wf = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dc, wf, 1, p);
+  });
+}
+
+function conv2DBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const a = attrs as unknown as {
+    strides: number | Pair;
+    pad: Pad;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: RoundingMode;
+    inputShape: [number, number, number, number];
+  };
+  const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo);
+  const filter = asTensor<tf.Tensor4D>(inputs.filter as tf.TensorInfo);
+  return tf.tidy(() => {
+    if (a.dataFormat === 'NCHW') {
+      const [n, c, hh, ww] = a.inputShape;
+      const r = conv2dBackpropInputNHWC(
+        [n, hh, ww, c],
+        tf.transpose(dy, [0, 2, 3, 1]),
+        filter,
+        a.strides,
+        a.pad,
+        a.dimRoundingMode,
+      );
+      return tf.transpose(r, [0, 3, 1, 2]);
+    }
+    return conv2dBackpropInputNHWC(a.inputShape, dy, filter, a.strides, a.pad, a.dimRoundingMode);
+  });
+}
+
+// ---------------------------------------------------------------------------
 // DepthwiseConv2dNativeBackpropInput
 // ---------------------------------------------------------------------------
 
@@ -177,28 +265,11 @@ export function depthwiseBackpropInputNHWC(
     );
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const { effectiveFilterHeight: ekh, effectiveFilterWidth: ekw, inHeight: h, inWidth: w } = info;
-    const { outHeight: ho, outWidth: wo } = info;
-    const [n, , , cm] = dy.shape;
+    const n = dy.shape[0];
     const [kh, kw, c, m] = filter.shape;
-
-    let d: tf.Tensor4D = dy;
-    let lh = ho;
-    let lw = wo;
-    if (sh > 1 || sw > 1) {
-      // Insert (s-1) zeros after every element of axes 1 and 2.
-      const d6 = tf.reshape(dy, [n, ho, 1, wo, 1, cm]);
-      const padded = tf.pad(d6, [
-        [0, 0],
-        [0, 0],
-        [0, sh - 1],
-        [0, 0],
-        [0, sw - 1],
-        [0, 0],
-      ]);
-      lh = ho * sh;
-      lw = wo * sw;
-      d = tf.reshape(padded, [n, lh, lw, cm]);
-    }
+    const d = zeroInsert(dy, sh, sw);
+    const lh = d.shape[1];
+    const lw = d.shape[2];
     const top = ekh - 1 - info.padInfo.top;
     const left = ekw - 1 - info.padInfo.left;
     const bottom = h + ekh - 1 - lh - top;
@@ -341,13 +412,26 @@ function unsortedSegmentSumKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo 
  * The wasm MaxPoolGrad kernel (4.22) starts its running maximum at FLT_MIN
  * (the smallest *positive* float) instead of -inf, so windows whose maximum is
  * <= 0 get no gradient at all (harmless right after a ReLU, wrong anywhere
- * else, e.g. after batch norm or a lifting step). It is replaced here.
+ * else, e.g. after batch norm or a lifting step), and it keeps the last rather
+ * than the first maximum on ties.
  *
- * The window values are gathered into a trailing "tap" axis (a pure
- * reshape/transpose when windows do not overlap, otherwise one strided slice
- * per tap), the first maximum of each window is found with ArgMax (same
- * tie-break as the cpu backend and TensorFlow), dy is routed to it with a
- * one-hot product, and the taps are folded back onto the input grid.
+ * It is also slow (a scalar loop: ~150 ms for 64x28x28x16). Replacement:
+ *
+ * Non-overlapping windows (pool size == stride, the usual case) use only fast
+ * elementwise ops, maxPool and reshapes: with rank = T..1 numbering the T taps
+ * of a window in scan order, score = relu((x - y) * 2^100 + rank) equals rank
+ * at the window maxima and 0 elsewhere; the window max of score is the rank
+ * of the first maximum, and relu(score - best + 1) is 1 exactly there and 0
+ * elsewhere (ranks are integers). dx = that mask * dy broadcast over the
+ * window. This matches the cpu backend / TensorFlow rule (first maximum wins,
+ * ties included); it could only differ for windows whose values are within
+ * T * 2^-100 of each other but not equal (magnitudes below ~1e-22), and +inf
+ * inputs are not supported.
+ *
+ * Overlapping windows: the window values are gathered into a trailing "tap"
+ * axis (one strided slice per tap), the first maximum of each window is found
+ * with ArgMax, dy is routed to it with a one-hot product, and the taps are
+ * folded back onto the input grid.
  */
 export function maxPoolGradNHWC(
   dy: tf.Tensor4D,
@@ -356,6 +440,8 @@ export function maxPoolGradNHWC(
   strides: number | Pair,
   pad: Pad,
   dimRoundingMode?: RoundingMode,
+  /** The forward maxPool output; recomputed when absent. */
+  output?: tf.Tensor4D,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const info = tf.backend_util.computePool2DInfo(
@@ -377,71 +463,71 @@ export function maxPoolGradNHWC(
     const right = wp - w - left;
     const { x: xc, pad: p } = cropNegative(x, top, bottom, left, right);
     const padded = p[1][0] + p[1][1] + p[2][0] + p[2][1] > 0;
-    const xp = padded ? tf.pad(xc, p, -Infinity) : xc;
-    const t = kh * kw;
     const tiled = kh === sh && kw === sw;
-    let taps: tf.Tensor; // [n, ho, wo, c, t]
-    if (tiled) {
-      taps = tf.reshape(tf.transpose(tf.reshape(xp, [n, ho, kh, wo, kw, c]), [0, 1, 3, 5, 2, 4]), [n, ho, wo, c, t]);
-    } else {
-      const list: tf.Tensor[] = [];
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          list.push(
-            tf.stridedSlice(xp, [0, i, j, 0], [n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1, c], [1, sh, sw, 1]),
-          );
-        }
-      }
-      taps = tf.stack(list, 4);
-    }
-    const arg = tf.argMax(taps, 4);
-    const routed = tf.mul(tf.cast(tf.oneHot(arg, t), 'float32'), tf.expandDims(dy, 4)); // [n, ho, wo, c, t]
-    let dxp: tf.Tensor4D; // gradient on the padded grid [n, hp, wp, c]
-    if (tiled) {
-      dxp = tf.reshape(tf.transpose(tf.reshape(routed, [n, ho, wo, c, kh, kw]), [0, 1, 4, 2, 5, 3]), [n, hp, wp, c]);
-    } else {
-      const parts = tf.unstack(routed, 4);
-      const placed: tf.Tensor4D[] = [];
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const g = parts[i * kw + j];
-          let d: tf.Tensor4D = g as tf.Tensor4D;
-          let lh = ho;
-          let lw = wo;
-          if (sh > 1 || sw > 1) {
-            d = tf.reshape(
-              tf.pad(tf.reshape(g, [n, ho, 1, wo, 1, c]), [
-                [0, 0],
-                [0, 0],
-                [0, sh - 1],
-                [0, 0],
-                [0, sw - 1],
-                [0, 0],
-              ]),
-              [n, ho * sh, wo * sw, c],
-            );
-            lh = ho * sh;
-            lw = wo * sw;
-          }
-          // Trailing rows/cols past the padded grid are inserted zeros only.
-          const { x: dc, pad: pp } = cropNegative(d, i, hp - i - lh, j, wp - j - lw);
-          placed.push(tf.pad(dc, pp));
-        }
-      }
-      dxp = tf.addN(placed);
-    }
     const hc = xc.shape[1];
     const wc = xc.shape[2];
-    let dx: tf.Tensor4D = padded ? tf.slice(dxp, [0, p[1][0], p[2][0], 0], [n, hc, wc, c]) : dxp;
-    if (hc < h || wc < w) {
-      dx = tf.pad(dx, [
-        [0, 0],
-        [0, h - hc],
-        [0, w - wc],
-        [0, 0],
-      ]);
+    // Gradient on the padded grid -> gradient on x's grid.
+    const uncrop = (gp: tf.Tensor4D): tf.Tensor4D => {
+      let dx: tf.Tensor4D = padded ? tf.slice(gp, [0, p[1][0], p[2][0], 0], [n, hc, wc, c]) : gp;
+      if (hc < h || wc < w) {
+        dx = tf.pad(dx, [
+          [0, 0],
+          [0, h - hc],
+          [0, w - wc],
+          [0, 0],
+        ]);
+      }
+      return dx;
+    };
+    const xp = padded ? tf.pad(xc, p, -Infinity) : xc;
+    const t = kh * kw;
+    if (tiled) {
+      const y = output ?? tf.maxPool(x, filterSize, strides, pad as 'same', dimRoundingMode);
+      // Windows tile the padded grid: [n, hp, wp, c] is [n, ho, kh, wo, kw, c].
+      const x6 = tf.reshape(xp, [n, ho, kh, wo, kw, c]);
+      const y6 = tf.reshape(y, [n, ho, 1, wo, 1, c]);
+      // rank = t..1 over the taps of a window, in scan order.
+      const rank = tf.tensor(
+        Array.from({ length: t }, (_, i) => t - i),
+        [1, 1, kh, 1, kw, 1],
+        'float32',
+      );
+      // x - y is 0 at the window maxima and < 0 elsewhere; scaled by 2^100 it
+      // is <= -t unless |x - y| < t * 2^-100 (only possible for values below
+      // ~1e-22): score = rank at maxima, 0 elsewhere.
+      const score = tf.relu(tf.add(tf.mul(tf.sub(x6, y6), 2 ** 100), rank));
+      const best = tf.reshape(
+        tf.maxPool(tf.reshape(score, [n, hp, wp, c]) as tf.Tensor4D, [kh, kw], [kh, kw], 'valid'),
+        [n, ho, 1, wo, 1, c],
+      );
+      // Integer ranks: 1 exactly at the first maximum of each window, 0 elsewhere.
+      const first = tf.relu(tf.add(tf.sub(score, best), 1));
+      const g = tf.reshape(tf.mul(first, tf.reshape(dy, [n, ho, 1, wo, 1, c])), [n, hp, wp, c]) as tf.Tensor4D;
+      return uncrop(g);
     }
-    return dx;
+    const list: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        list.push(
+          tf.stridedSlice(xp, [0, i, j, 0], [n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1, c], [1, sh, sw, 1]),
+        );
+      }
+    }
+    const taps = tf.stack(list, 4); // [n, ho, wo, c, t]
+    const arg = tf.argMax(taps, 4);
+    const routed = tf.mul(tf.cast(tf.oneHot(arg, t), 'float32'), tf.expandDims(dy, 4)); // [n, ho, wo, c, t]
+    const parts = tf.unstack(routed, 4);
+    const placed: tf.Tensor4D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const d = zeroInsert(parts[i * kw + j] as tf.Tensor4D, sh, sw);
+        // Trailing rows/cols past the padded grid are inserted zeros only.
+        const { x: dc, pad: pp } = cropNegative(d, i, hp - i - d.shape[1], j, wp - j - d.shape[2]);
+        placed.push(tf.pad(dc, pp));
+      }
+    }
+    const dxp = tf.addN(placed);
+    return uncrop(dxp);
   });
 }
 
@@ -454,7 +540,8 @@ function maxPoolGradKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   };
   const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo);
   const x = asTensor<tf.Tensor4D>(inputs.input as tf.TensorInfo);
-  return maxPoolGradNHWC(dy, x, a.filterSize, a.strides, a.pad, a.dimRoundingMode);
+  const y = inputs.output == null ? undefined : asTensor<tf.Tensor4D>(inputs.output as tf.TensorInfo);
+  return maxPoolGradNHWC(dy, x, a.filterSize, a.strides, a.pad, a.dimRoundingMode, y);
 }
 
 // ---------------------------------------------------------------------------
@@ -495,6 +582,7 @@ const SPECS: KernelSpec[] = [
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', make: fn(depthwiseBackpropFilterKernel) },
   { kernelName: 'UnsortedSegmentSum', make: fn(unsortedSegmentSumKernel) },
   { kernelName: 'MaxPoolGrad', make: fn(maxPoolGradKernel), override: true },
+  { kernelName: 'Conv2DBackpropInput', make: fn(conv2DBackpropInputKernel), override: true },
   {
     kernelName: 'OneHot',
     make: (orig) => {

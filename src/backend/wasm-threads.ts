@@ -38,6 +38,15 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
   writeFileSync(workerPath, prelude + wasmWorkerContents.replace(/\n/g, '\\n'));
   const original = URL.createObjectURL;
   URL.createObjectURL = () => workerPath;
+  // The C++ side caps the pool at emscripten_num_logical_cores() / 2, which in
+  // Node is os.cpus().length / 2 (= 1 on a 2-core machine): report enough CPUs
+  // while the module initialises.
+  const os = require('node:os') as { cpus: () => unknown[] };
+  const cpus = os.cpus;
+  os.cpus = () => {
+    const c = cpus();
+    return Array.from({ length: Math.max(c.length, 2 * threads) }, (_, i) => c[i % c.length]);
+  };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   mod.setThreadsCount(threads);
   state.requested = threads;
@@ -47,5 +56,6 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
     state.enabled = true;
   } finally {
     URL.createObjectURL = original;
+    os.cpus = cpus;
   }
 }
