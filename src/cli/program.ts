@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
+import { benchCommand } from './commands/bench.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
+  program.addCommand(benchCommand());
   for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -115,7 +115,6 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
     onEpoch: async (s, state) => {
       progress.epoch(s, o.epochs);
       if (o.out) await saveCheckpoint(join(o.out, 'checkpoint'), model, state, { options: o });
-      state.optimizerWeights?.forEach((w) => w.tensor.dispose());
     },
   });
   progress.stop();

@@ -60,7 +60,7 @@ export interface EpochStats {
 export interface TrainState {
   epochsDone: number;
   history: EpochStats[];
-  /** Optimizer variables in `optimizer.getWeights()` order. */
+  /** Optimizer variables in `optimizer.getWeights()` order (live variables: read, never dispose). */
   optimizerWeights?: { name: string; tensor: tf.Tensor }[];
 }
 
@@ -153,8 +153,13 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
     }
     history.push(stats);
     if (opts.onEpoch) {
+      // getWeights() returns the optimizer's live slot variables plus a fresh `iter` scalar.
       const optimizerWeights = await optimizer.getWeights();
-      await opts.onEpoch(stats, { epochsDone: epoch + 1, history: [...history], optimizerWeights });
+      try {
+        await opts.onEpoch(stats, { epochsDone: epoch + 1, history: [...history], optimizerWeights });
+      } finally {
+        optimizerWeights[0]?.tensor.dispose();
+      }
     }
   }
   const final = opts.test ? evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true }) : undefined;
