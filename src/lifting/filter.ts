@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LiftAxis, LiftFilterWeights, LiftStepWeights, PadMode } from './types.js';
 import { padAxis } from './pad.js';
+import { liftFilterFused } from './fused-filter.js';
 import { assertKernelSize } from './validate.js';
 
 /** Kernel size K of a filter's depthwise kernel along `axis`. */
@@ -59,8 +60,26 @@ export function validateStepWeights(op: string, where: string, w: LiftStepWeight
   validateFilterWeights(op, `${where}.update`, w.update, axis, channels);
 }
 
+let useFused = true;
+
+/**
+ * Choose the implementation of {@link liftFilter}: the fused one (default; ./fused-filter.ts) or
+ * the composite of standard tf ops. Both compute the same function and gradients; this exists for
+ * benchmarks and cross-checks. Returns the previous setting.
+ */
+export function setFusedLiftFilter(on: boolean): boolean {
+  const prev = useFused;
+  useFused = on;
+  return prev;
+}
+
 /** Apply a learned predict/update filter along `axis`. Shapes are assumed validated. */
 export function liftFilter(z: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
+  return useFused ? liftFilterFused(z, w, axis, padMode) : liftFilterComposite(z, w, axis, padMode);
+}
+
+/** {@link liftFilter} as a composite of standard tf ops (pad, depthwise conv, matMul, tanh). */
+export function liftFilterComposite(z: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
   return tf.tidy(() => {
     const k = filterKernelSize(w, axis);
     const [n, h, wd, c] = z.shape;

@@ -1,0 +1,163 @@
+/**
+ * Fused predict/update filter `F(z) = tanh(Conv1x1(ReLU(DepthwiseConv_K(Pad(z)))))` with a
+ * hand-written gradient (`tf.customGrad`).
+ *
+ * The composite version (see `liftFilterComposite` in ./filter.ts) runs ~8 small kernels forward
+ * (slice, reverse, concat for the boundary, depthwise conv, matMul, tanh) and ~15 backward, each a
+ * full pass over memory; on the wasm backend several of them are slow (Reverse, the depthwise
+ * backprop kernels, matMul with transposed operands). Here the memory-bound parts run as single
+ * passes of plain JS over typed arrays:
+ *
+ * - forward:  one pass for pad + depthwise conv + bias + ReLU (the boundary is an index map, no
+ *   padded copy), the backend's plain matMul for the 1×1 conv, one pass for bias + tanh;
+ * - backward: one pass for `dy·(1−y²)` and the pointwise bias gradient, two plain matMuls (the
+ *   transposes are done in JS, since the wasm backend's matMul is ~8× slower with transpose flags),
+ *   one pass for the ReLU mask, both depthwise gradients, the depthwise bias gradient and the
+ *   scatter of the boundary back onto the input.
+ *
+ * The semantics (pad modes, short-axis fallback) are those of `padAxis`, via the same
+ * `effectivePadMode`. Works on every backend that can `dataSync` (cpu, wasm, tensorflow).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LiftAxis, LiftFilterWeights, PadMode } from './types.js';
+import { effectivePadMode, padAxis } from './pad.js';
+
+/**
+ * Source index along the axis of each of the `length + 2·amount` samples of the padded signal, or
+ * −1 for a zero sample. Mirrors `padAxis` exactly.
+ */
+export function padIndexMap(length: number, amount: number, mode: PadMode): Int32Array {
+  const m = effectivePadMode(mode, length, amount);
+  const idx = new Int32Array(length + 2 * amount);
+  for (let p = 0; p < idx.length; p++) {
+    const q = p - amount;
+    let s: number;
+    if (q >= 0 && q < length) s = q;
+    else if (m === 'zero') s = -1;
+    else if (m === 'edge') s = q < 0 ? 0 : length - 1;
+    else if (m === 'reflect') s = q < 0 ? -q : 2 * (length - 1) - q;
+    else s = q < 0 ? -q - 1 : 2 * length - 1 - q; // symmetric
+    idx[p] = s;
+  }
+  return idx;
+}
+
+/** `v` (length C) repeated to length `inner` (a multiple of C), per kernel tap when `taps` > 1. */
+function expandChannels(v: Float32Array | Int32Array | Uint8Array, taps: number, c: number, inner: number): Float32Array {
+  const out = new Float32Array(taps * inner);
+  for (let k = 0; k < taps; k++) {
+    for (let j = 0; j < inner; j++) out[k * inner + j] = v[k * c + (j % c)];
+  }
+  return out;
+}
+
+function f32(t: tf.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+type FilterFn = (z: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D) => tf.Tensor4D;
+
+/**
+ * Boundary extension for the forward pass only (its gradient is computed by hand below), so the
+ * fast `mirrorPad` kernel can be used: TF.js 4.22 computes mirrorPad itself correctly, only its
+ * registered gradient is wrong.
+ */
+function padForward(z: tf.Tensor4D, axis: LiftAxis, amount: number, mode: PadMode): tf.Tensor4D {
+  if (amount === 0) return z;
+  const ax = axis === 'width' ? 2 : 1;
+  const m = effectivePadMode(mode, z.shape[ax], amount);
+  const paddings: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  paddings[ax] = [amount, amount];
+  if (m === 'zero') return tf.pad(z, paddings);
+  if (m === 'reflect' || m === 'symmetric') return tf.mirrorPad(z, paddings, m);
+  return padAxis(z, axis, amount, 'edge');
+}
+
+/**
+ * Depthwise-conv backward along the axis, through the boundary extension, in one JS pass:
+ * `dz[src(i+t)] += w[t]·g[i]` and `dw[t] += g[i]·z[src(i+t)]`, where `src` is the pad index map.
+ * `g` is the gradient at the depthwise output (after the ReLU mask). Layout [outer, len, inner].
+ */
+function depthwiseBackward(
+  g: Float32Array, z: Float32Array, wExp: Float32Array, idx: Int32Array,
+  outer: number, len: number, inner: number, k: number,
+): { dz: Float32Array; dwExp: Float64Array } {
+  const dz = new Float32Array(g.length);
+  const dwExp = new Float64Array(k * inner);
+  for (let o = 0; o < outer; o++) {
+    const ob = o * len;
+    for (let i = 0; i < len; i++) {
+      const row = (ob + i) * inner;
+      for (let t = 0; t < k; t++) {
+        const s = idx[i + t];
+        if (s < 0) continue;
+        const src = (ob + s) * inner;
+        const wo = t * inner;
+        for (let j = 0; j < inner; j++) {
+          const v = g[row + j];
+          dz[src + j] += wExp[wo + j] * v;
+          dwExp[wo + j] += v * z[src + j];
+        }
+      }
+    }
+  }
+  return { dz, dwExp };
+}
+
+const fused = new Map<string, FilterFn>();
+
+/** The fused filter for one axis and pad mode (cached: customGrad functions are reusable). */
+function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
+  const key = `${axis}/${padMode}`;
+  let fn = fused.get(key);
+  if (fn) return fn;
+  const body = (z: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const [n, h, w, c] = z.shape;
+    const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
+    const amount = (k - 1) / 2;
+    const m = n * h * w;
+    const pk2 = tf.reshape(pk, [c, c]);
+    // Forward on the backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
+    // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
+    const hid = tf.reshape(
+      tf.fused.depthwiseConv2d({ x: padForward(z, axis, amount, padMode), filter: dk, strides: 1, pad: 'valid', bias: db, activation: 'relu' }),
+      [m, c],
+    );
+    const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
+    const y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
+    save([z, hid, y, dk, pk2]);
+
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [zs, hids, ys, dks, pk2s] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D];
+      const [gPre, dpk, dpb, ddb] = tf.tidy(() => {
+        // g = dy·(1 − y²) at the pointwise output; plain matMuls (transposes done explicitly: the
+        // wasm backend's matMul is several times slower with transpose flags).
+        const g = tf.reshape(tf.mul(dy, tf.sub(1, tf.square(ys))), [m, c]);
+        const dHid = tf.matMul(g, tf.transpose(pk2s));
+        const gp = tf.mul(dHid, tf.step(hids));
+        return [gp, tf.reshape(tf.matMul(tf.transpose(hids), g), [1, 1, c, c]), tf.sum(g, 0), tf.sum(gp, 0)];
+      });
+      const outer = axis === 'width' ? n * h : n;
+      const len = axis === 'width' ? w : h;
+      const inner = axis === 'width' ? c : w * c;
+      const idx = padIndexMap(len, amount, padMode);
+      const wExp = expandChannels(f32(dks), k, c, inner);
+      const { dz, dwExp } = depthwiseBackward(f32(gPre), f32(zs), wExp, idx, outer, len, inner, k);
+      gPre.dispose();
+      const ddk = new Float32Array(k * c);
+      for (let t = 0; t < k; t++) {
+        for (let j = 0; j < inner; j++) ddk[t * c + (j % c)] += dwExp[t * inner + j];
+      }
+      return [tf.tensor4d(dz, [n, h, w, c]), tf.tensor(ddk, dks.shape), ddb, dpk, dpb];
+    };
+    return { value: y, gradFunc };
+  };
+  fn = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as FilterFn;
+  fused.set(key, fn);
+  return fn;
+}
+
+/** Apply the fused filter. Shapes are assumed validated. */
+export function liftFilterFused(z: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
+  return fusedFilterFn(axis, padMode)(z, w.depthwiseKernel, w.depthwiseBias, w.pointwiseKernel, w.pointwiseBias);
+}
