@@ -185,6 +185,38 @@ describe('wasm training kernels match cpu', () => {
     );
   });
 
+  test('sum/mean over leading, middle and inner axes', async () => {
+    const cases: [number[], number | number[], boolean][] = [
+      [[0, 1, 2], [0, 1, 2], false],
+      [[0, 1, 2], [0, 1, 2], true],
+      [[1, 2], [1, 2], false],
+      [[1], [1], true],
+      [[3], [3], false],
+      [[0, 2], [0, 2], false], // not contiguous: wasm kernel
+      [[-1], -1, false],
+    ];
+    const x = rand([3, 4, 5, 6], 40);
+    for (const [, axis, keepDims] of cases) {
+      for (const op of ['sum', 'mean'] as const) {
+        const out: Float32Array[] = [];
+        const shapes: number[][] = [];
+        for (const b of ['cpu', 'wasm']) {
+          await tf.setBackend(b);
+          const r = tf.tidy(() => tf[op](mk(x), axis, keepDims));
+          out.push(r.dataSync() as Float32Array);
+          shapes.push(r.shape);
+          r.dispose();
+        }
+        assert.deepEqual(shapes[1], shapes[0], `${op} ${String(axis)} shape`);
+        assert.ok(relErr(out[1], out[0]) < 1e-5, `${op} ${String(axis)} ${keepDims}`);
+      }
+    }
+    await tf.setBackend('wasm');
+    const i = tf.tidy(() => tf.sum(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], 'int32'), [0, 1]));
+    assert.deepEqual(Array.from(i.dataSync()), [16, 20]);
+    i.dispose();
+  });
+
   test('unsortedSegmentSum forward (int32, dropped ids)', async () => {
     await tf.setBackend('wasm');
     const r = tf.tidy(() =>
