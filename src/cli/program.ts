@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { benchCommand } from './commands/bench.js';
+import { sweepCommand, tableCommand } from './commands/sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,8 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   program.addCommand(benchCommand());
+  program.addCommand(sweepCommand());
+  program.addCommand(tableCommand());
   for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
   return program;
 }
