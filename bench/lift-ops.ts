@@ -5,12 +5,15 @@
  * the same run with the two models' steps interleaved (so machine noise hits both alike).
  *
  *   npx tsx bench/lift-ops.ts [--backend wasm|cpu] [--reps 5] [--steps 12] [--no-cnn] [--no-ops]
- *       [--shapes 32x32x32x64,64x16x16x128]
+ *       [--shapes 32x32x32x64,64x16x16x128] [--compare]
+ *
+ * `--compare` also times the composite (unfused) filter, for before/after numbers in one run.
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
 import { LiftDownPool2D } from '../src/layers/index.js';
+import { setFusedLiftFilter } from '../src/lifting/filter.js';
 import { initLiftWeights2d, liftDown2d, disposeLiftWeights, type LiftWeights2d } from '../src/lifting/index.js';
 
 function arg(name: string): string | undefined {
@@ -47,7 +50,7 @@ function timeIt(fn: () => tf.Tensor[], reps: number, warmup = 1): number {
   return median(ts);
 }
 
-function benchOps(shapes: [number, number, number, number][], reps: number): void {
+function benchOps(shapes: [number, number, number, number][], reps: number, label = ''): void {
   for (const shape of shapes) {
     const c = shape[3];
     const x = tf.randomNormal(shape, 0, 1, 'float32', 1) as tf.Tensor4D;
@@ -67,7 +70,7 @@ function benchOps(shapes: [number, number, number, number][], reps: number): voi
     const bwd = timeIt(() => grad([x, ...ws]), reps);
     const leaked = tf.memory().numTensors - before;
     console.log(
-      `liftDown2d [${shape.join(',')}] K=5: forward ${bwdFmt(fwd)}  forward+backward ${bwdFmt(bwd)}` + (leaked ? `  (LEAK ${leaked} tensors)` : ''),
+      `${label}liftDown2d [${shape.join(',')}] K=5: forward ${bwdFmt(fwd)}  forward+backward ${bwdFmt(bwd)}` + (leaked ? `  (LEAK ${leaked} tensors)` : ''),
     );
     x.dispose();
     disposeLiftWeights(w);
@@ -145,5 +148,21 @@ const reps = Number(arg('reps') ?? 5);
 const shapes = (arg('shapes') ?? '32x32x32x64,64x16x16x128')
   .split(',')
   .map((s) => s.split('x').map(Number) as [number, number, number, number]);
-if (!process.argv.includes('--no-ops')) benchOps(shapes, reps);
+if (!process.argv.includes('--no-ops')) {
+  if (process.argv.includes('--compare')) {
+    setFusedLiftFilter(false);
+    benchOps(shapes, reps, 'composite ');
+    setFusedLiftFilter(true);
+    benchOps(shapes, reps, 'fused     ');
+  } else {
+    benchOps(shapes, reps);
+  }
+}
+if (process.argv.includes('--compare') && !process.argv.includes('--no-cnn')) {
+  setFusedLiftFilter(false);
+  console.log('composite filter:');
+  await benchCnn(Number(arg('steps') ?? 12));
+  setFusedLiftFilter(true);
+  console.log('fused filter:');
+}
 if (!process.argv.includes('--no-cnn')) await benchCnn(Number(arg('steps') ?? 12));
