@@ -49,9 +49,11 @@ describe('backend selection', () => {
 
   test('wasm oneHot honours a float32 dtype', async () => {
     await useBestBackend('wasm');
+    const n0 = tf.memory().numTensors;
     const r = tf.tidy(() => tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3, 5, -1, 'float32'));
     assert.equal(r.dtype, 'float32');
     assert.deepEqual(Array.from(r.dataSync()), [-1, -1, 5, 5, -1, -1]);
     r.dispose();
+    assert.equal(tf.memory().numTensors, n0);
   });
 });

@@ -118,7 +118,7 @@ export function conv2dBackpropFilterNHWC(
   });
 }
 
-function conv2DBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function conv2DBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const a = attrs as unknown as {
     strides: number | Pair;
     pad: Pad;
@@ -204,7 +204,7 @@ export function conv2dBackpropInputNHWC(
   });
 }
 
-function conv2DBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function conv2DBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const a = attrs as unknown as {
     strides: number | Pair;
     pad: Pad;
@@ -282,7 +282,7 @@ export function depthwiseBackpropInputNHWC(
   });
 }
 
-function depthwiseBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function depthwiseBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const a = attrs as unknown as {
     strides: number | Pair;
     pad: Pad;
@@ -360,7 +360,7 @@ export function depthwiseBackpropFilterNHWC(
   });
 }
 
-function depthwiseBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function depthwiseBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const a = attrs as unknown as {
     strides: number | Pair;
     pad: Pad;
@@ -397,7 +397,7 @@ export function unsortedSegmentSumImpl(x: tf.Tensor, segmentIds: tf.Tensor, numS
   });
 }
 
-function unsortedSegmentSumKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function unsortedSegmentSumKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const { numSegments } = attrs as unknown as { numSegments: number };
   const x = asTensor(inputs.x as tf.TensorInfo);
   const ids = asTensor(inputs.segmentIds as tf.TensorInfo);
@@ -531,7 +531,7 @@ export function maxPoolGradNHWC(
   });
 }
 
-function maxPoolGradKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+function maxPoolGradKernel({ inputs, attrs }: KernelArgs): tf.Tensor {
   const a = attrs as unknown as {
     filterSize: number | Pair;
     strides: number | Pair;
@@ -618,7 +618,12 @@ interface KernelSpec {
   override?: boolean;
 }
 
-const fn = (f: unknown) => () => f as tf.KernelFunc;
+/** Runs a tensor-returning kernel in a tidy, so wrapped inputs and intermediates are freed. */
+const fn =
+  (f: (args: KernelArgs) => tf.Tensor): (() => tf.KernelFunc) =>
+  () =>
+  (args) =>
+    tf.tidy(() => f(args));
 
 const SPECS: KernelSpec[] = [
   { kernelName: 'Conv2DBackpropFilter', make: fn(conv2DBackpropFilterKernel) },
