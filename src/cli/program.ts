@@ -5,6 +5,7 @@ import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { benchCommand } from './commands/bench.js';
 import { sweepCommand, tableCommand } from './commands/sweep.js';
+import { robustnessCommand, corruptionsCommand } from './commands/robustness.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +21,8 @@ export function buildProgram(): Command {
   program.addCommand(benchCommand());
   program.addCommand(sweepCommand());
   program.addCommand(tableCommand());
+  program.addCommand(robustnessCommand());
+  program.addCommand(corruptionsCommand());
   for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -1,0 +1,207 @@
+/** `liftpool robustness` (corruptions, shift consistency, flip rates of a saved model) and `liftpool corruptions`. */
+import { Command, Option } from 'commander';
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import '../../layers/index.js';
+import { DATASET_NAMES, loadDataset, padDataset, subsetBalanced, toFloat32, type Dataset, type DatasetName } from '../../data/index.js';
+import { CORRUPTIONS, CORRUPTION_CATEGORY, type CorruptionName } from '../../data/corruptions.js';
+import { PERTURBATIONS } from '../../data/perturbations.js';
+import { paramCount } from '../../models/index.js';
+import { compareRobustness, evaluateRobustness, type RobustnessResult } from '../../train/robustness.js';
+import { corruptionContactSheet } from '../../report/contact-sheet.js';
+import { markdownTable } from '../../report/markdown.js';
+import { backendInfo } from '../../backend/index.js';
+import { fileIO } from '../../io/file-io.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { VERSION } from '../../version.js';
+import { int, list, oneOf } from '../options.js';
+import { backendOption, selectBackend } from './train.js';
+
+interface TrainedInfo {
+  dataset?: DatasetName;
+  arch?: string;
+  pool?: string;
+  seed?: number;
+  width?: number;
+  testError?: number;
+}
+
+interface LoadedModel {
+  dir: string;
+  model: tf.LayersModel;
+  info: TrainedInfo;
+}
+
+async function loadSavedModel(dir: string, what: string): Promise<LoadedModel> {
+  if (!existsSync(dir)) throw new Error(`${what} directory '${dir}' does not exist`);
+  if (!existsSync(join(dir, 'model.json'))) throw new Error(`${what} directory '${dir}' has no model.json (expected the output of \`liftpool train --out DIR\`)`);
+  const resultsPath = join(dir, 'results.json');
+  const info = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as TrainedInfo) : {};
+  const model = await tf.loadLayersModel(fileIO(dir));
+  return { dir, model, info };
+}
+
+/** The test split, class-balanced subset (seed 0, as in `train` / `eval`), zero-padded to the model input. */
+async function testSet(dataset: DatasetName, limit: number | undefined, model: tf.LayersModel): Promise<Dataset> {
+  let test = await loadDataset(dataset, 'test');
+  if (limit) test = subsetBalanced(test, limit, 0);
+  const [h, w] = model.inputs[0].shape.slice(1, 3) as number[];
+  if (h !== test.height || w !== test.width) {
+    if (h !== w || h < test.height) throw new Error(`the model expects ${h}x${w} inputs; ${dataset} images are ${test.height}x${test.width}`);
+    test = padDataset(test, h);
+  }
+  return test;
+}
+
+const pct = (v: number | null | undefined) => (v == null ? 'n/a' : `${(100 * v).toFixed(2)}%`);
+const num = (v: number | null | undefined, d = 3) => (v == null ? 'n/a' : v.toFixed(d));
+
+function describe(m: LoadedModel): string {
+  const i = m.info;
+  return i.arch ? `${i.arch}${i.width != null && i.width !== 1 ? `×${i.width}` : ''} pool=${i.pool ?? '?'} seed=${i.seed ?? '?'}` : m.dir;
+}
+
+export function robustnessCommand(): Command {
+  return new Command('robustness')
+    .description('evaluate a saved classifier under corruptions (errors, CE/mCE vs a baseline), random shifts (consistency) and perturbation sequences (flip rates)')
+    .requiredOption('--model <dir>', 'directory with model.json and weights.bin (from `liftpool train --out DIR`)')
+    .option('--baseline <dir>', 'baseline model (e.g. max pooling) for CE, mCE, relative mCE and flip-rate ratios; evaluated the same way')
+    .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').argParser(oneOf(DATASET_NAMES)))
+    .option('--test-limit <n>', 'use a class-balanced subset of N test images (the same subset as train/eval)', int(1))
+    .option('--seed <n>', 'seed of the corruptions, shifts and perturbation sequences', int(0), 0)
+    .option('--corruptions <list>', `comma-separated corruptions (default: all ${CORRUPTIONS.length})`, list(CORRUPTIONS))
+    .option('--shift <k>', 'largest shift (px) of the shift-consistency test: zero-padded shifts in [-k, k]; 0 skips it', int(0), 3)
+    .option('--sequence-length <n>', 'frames per perturbation sequence', int(2), 10)
+    .option('--batch-size <n>', 'images per predict call', int(1), 256)
+    .option('--json <file>', 'write every number to this JSON file')
+    .option('--quiet', 'no progress output', false)
+    .addOption(backendOption())
+    .action(async (o) => {
+      const command = `liftpool ${process.argv.slice(2).join(' ')}`;
+      const t0 = performance.now();
+      const backend = await selectBackend(o.backend);
+      const main = await loadSavedModel(o.model, '--model');
+      const base = o.baseline ? await loadSavedModel(o.baseline, '--baseline') : undefined;
+      const dataset = (o.dataset ?? main.info.dataset) as DatasetName | undefined;
+      if (!dataset) throw new Error(`--dataset is required: ${join(o.model, 'results.json')} does not say which dataset the model was trained on`);
+      if (base?.info.dataset && base.info.dataset !== dataset) {
+        throw new Error(`the baseline was trained on ${base.info.dataset}, the evaluation uses ${dataset}`);
+      }
+      if (base && base.model.inputs[0].shape.join() !== main.model.inputs[0].shape.join()) {
+        throw new Error(`model input ${main.model.inputs[0].shape.slice(1).join('x')} and baseline input ${base.model.inputs[0].shape.slice(1).join('x')} differ`);
+      }
+      const test = await testSet(dataset, o.testLimit, main.model);
+      const opts = {
+        seed: o.seed as number,
+        corruptions: (o.corruptions ?? CORRUPTIONS) as CorruptionName[],
+        maxShift: o.shift as number,
+        sequenceLength: o.sequenceLength as number,
+        batchSize: o.batchSize as number,
+      };
+      const run = (m: LoadedModel, label: string): RobustnessResult => {
+        let last = 0;
+        return evaluateRobustness(m.model, test, {
+          ...opts,
+          onProgress: (p) => {
+            const now = Date.now();
+            if (!o.quiet && (now - last > 5000 || p.done === p.total)) {
+              last = now;
+              process.stderr.write(`[${label}] ${p.done}/${p.total} ${p.label}\n`);
+            }
+          },
+        });
+      };
+      const mainRes = run(main, 'model');
+      const baseRes = base ? run(base, 'baseline') : undefined;
+      const cmp = baseRes ? compareRobustness(mainRes, baseRes) : undefined;
+
+      // ---- stdout: tables ----
+      const names = Object.keys(mainRes.corruptionErrors);
+      console.log(`${dataset}, ${test.n} test images, seed ${opts.seed}, backend ${backend}`);
+      console.log(`model: ${describe(main)} (${o.model})${base ? `\nbaseline: ${describe(base)} (${o.baseline})` : ''}\n`);
+      if (names.length) {
+        const header = base ? ['corruption', 'error', 'baseline error', 'CE', 'relative CE'] : ['corruption', 'error'];
+        const rows = names.map((c) => (base
+          ? [c, pct(mainRes.errorPerCorruption[c]), pct(baseRes!.errorPerCorruption[c]), num(cmp!.ce[c]), num(cmp!.relativeCE[c])]
+          : [c, pct(mainRes.errorPerCorruption[c])]));
+        rows.unshift(base ? ['clean', pct(mainRes.cleanError), pct(baseRes!.cleanError), '', ''] : ['clean', pct(mainRes.cleanError)]);
+        rows.push(base
+          ? ['**mean**', pct(mainRes.meanCorruptionError), pct(baseRes!.meanCorruptionError), `**mCE ${num(cmp!.mCE)}**`, `**rel. mCE ${num(cmp!.relativeMCE)}**`]
+          : ['**mean**', pct(mainRes.meanCorruptionError)]);
+        console.log(markdownTable(header, rows));
+        console.log('');
+      } else {
+        console.log(`clean error ${pct(mainRes.cleanError)}${base ? ` (baseline ${pct(baseRes!.cleanError)})` : ''}\n`);
+      }
+      const kinds = Object.keys(mainRes.flipRate);
+      const header2 = base ? ['stability', 'model', 'baseline', 'ratio'] : ['stability', 'model'];
+      const rows2: string[][] = [];
+      if (mainRes.shift) {
+        const s = `shift consistency (±${mainRes.shift.maxShift} px, ${mainRes.shift.mode})`;
+        rows2.push(base ? [s, pct(mainRes.shift.consistency), pct(baseRes!.shift!.consistency), ''] : [s, pct(mainRes.shift.consistency)]);
+      }
+      for (const k of kinds) {
+        const s = `flip rate ${k} (${mainRes.flipReference[k]})`;
+        rows2.push(base ? [s, pct(mainRes.flipRate[k]), pct(baseRes!.flipRate[k]), num(cmp!.flipRateRatio[k])] : [s, pct(mainRes.flipRate[k])]);
+      }
+      if (kinds.length) {
+        rows2.push(base
+          ? ['**mean flip rate**', pct(mainRes.meanFlipRate), pct(baseRes!.meanFlipRate), `**mFR ${num(cmp!.mFR)}**`]
+          : ['**mean flip rate**', pct(mainRes.meanFlipRate)]);
+      }
+      if (rows2.length) console.log(markdownTable(header2, rows2));
+      if (cmp) {
+        for (const [what, list] of Object.entries(cmp.undefined)) {
+          if (list.length) process.stderr.write(`warning: ${what} undefined for ${list.join(', ')} (baseline denominator 0); left out of its mean\n`);
+        }
+      }
+
+      // ---- JSON ----
+      const seconds = (performance.now() - t0) / 1000;
+      if (o.json) {
+        const entry = (m: LoadedModel, r: RobustnessResult) => ({
+          dir: resolve(m.dir), arch: m.info.arch ?? null, pool: m.info.pool ?? null, trainSeed: m.info.seed ?? null, width: m.info.width ?? null,
+          params: paramCount(m.model).total, ...r,
+        });
+        const out = {
+          dataset, testSize: test.n, testLimit: o.testLimit ?? null, imageSize: [test.height, test.width],
+          seed: opts.seed, corruptions: names, categories: Object.fromEntries(names.map((c) => [c, CORRUPTION_CATEGORY[c as CorruptionName]])),
+          severities: mainRes.severities, shift: { maxShift: opts.maxShift, mode: mainRes.shift?.mode ?? 'zero' }, perturbations: [...PERTURBATIONS], sequenceLength: opts.sequenceLength,
+          model: entry(main, mainRes), baseline: base ? entry(base, baseRes!) : null, comparison: cmp ?? null,
+          backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command, date: new Date().toISOString(), seconds,
+        };
+        writeFileAtomic(o.json, JSON.stringify(out, null, 2));
+        console.log(`\nwrote ${o.json}`);
+      }
+      process.stderr.write(`robustness: ${seconds.toFixed(1)} s\n`);
+      main.model.dispose();
+      base?.model.dispose();
+    });
+}
+
+export function corruptionsCommand(): Command {
+  return new Command('corruptions')
+    .description('list the corruption suite; with --sheet, write a PNG contact sheet (rows: corruptions; columns: clean, severities 1-5) of one test image')
+    .option('--sheet <file>', 'write the contact sheet PNG here')
+    .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
+    .option('--index <i>', 'index of the test image', int(0), 0)
+    .option('--seed <n>', 'seed of the random corruptions', int(0), 0)
+    .option('--corruptions <list>', 'comma-separated corruptions (default: all)', list(CORRUPTIONS))
+    .option('--scale <n>', 'upscaling of every tile', int(1), 4)
+    .action(async (o) => {
+      const names = (o.corruptions ?? CORRUPTIONS) as CorruptionName[];
+      if (!o.sheet) {
+        console.log(markdownTable(['corruption', 'category'], names.map((c) => [c, CORRUPTION_CATEGORY[c]])));
+        console.log('\nseverities 1-5; parameters in docs/corruptions.md. Pass --sheet FILE for a PNG contact sheet.');
+        return;
+      }
+      const test = toFloat32(await loadDataset(o.dataset as DatasetName, 'test'));
+      if (o.index >= test.n) throw new Error(`--index ${o.index} is out of range: the ${o.dataset} test set has ${test.n} images`);
+      const size = test.height * test.width * test.channels;
+      const image = (test.images as Float32Array).slice(o.index * size, (o.index + 1) * size);
+      const png = corruptionContactSheet(image, test.height, test.width, { seed: o.seed, corruptions: names, scale: o.scale });
+      writeFileAtomic(o.sheet, png);
+      console.log(`wrote ${o.sheet}: ${names.length} corruptions x (clean + 5 severities) of ${o.dataset} test image ${o.index} (label ${test.classNames[test.labels[o.index]] ?? test.labels[o.index]}), seed ${o.seed}`);
+    });
+}
