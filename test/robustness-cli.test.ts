@@ -114,10 +114,21 @@ test('liftpool robustness with a baseline: JSON fields, mCE of a model against i
   assert.ok(a.comparison.mFR === 1 || a.comparison.mFR === null);
   assert.deepEqual(numbers(a.model), numbers(a.baseline), 'model and baseline are the same model: same numbers');
 
+  // Second run, reusing the first run's JSON as the baseline (no re-evaluation): same numbers.
   const j2 = join(dir, 'r2.json');
-  const r2 = await runCli([...args, '--json', j2]);
+  const baseIdx = args.indexOf('--baseline') + 1;
+  const args2 = args.map((v, i) => (i === baseIdx ? j1 : v));
+  const r2 = await runCli([...args2, '--json', j2]);
   assert.equal(r2.status, 0, r2.stderr);
-  assert.deepEqual(numbers(JSON.parse(readFileSync(j2, 'utf8'))), numbers(a), 'same seed, same numbers');
+  assert.doesNotMatch(r2.stderr, /\[baseline\]/);
+  const b = JSON.parse(readFileSync(j2, 'utf8'));
+  assert.deepEqual(numbers(b.model), numbers(a.model), 'same seed, same numbers');
+  assert.deepEqual(numbers(b.comparison), numbers(a.comparison));
+  assert.equal(b.baseline.fromJson, j1);
+  // A JSON baseline evaluated on another test subset is refused.
+  const r3 = await runCli([...args2.map((v) => (v === '10' ? '12' : v))]);
+  assert.notEqual(r3.status, 0);
+  assert.match(r3.stderr, /was evaluated on 10 test images \(--test-limit 10\), this run uses 12/);
 });
 
 test('liftpool robustness: clear errors for a missing model dir, an unknown corruption, a missing option', async () => {

@@ -282,6 +282,12 @@ export function compareRobustness(model: RobustnessResult, baseline: RobustnessR
     throw new Error(`compareRobustness: model (${model.n} images, seed ${model.seed}) and baseline (${baseline.n} images, seed ${baseline.seed}) were not evaluated on the same images`);
   }
   if (model.severities.join() !== baseline.severities.join()) throw new Error('compareRobustness: model and baseline were evaluated at different severities');
+  if (model.sequenceLength !== baseline.sequenceLength) {
+    throw new Error(`compareRobustness: model sequences have ${model.sequenceLength} frames, baseline sequences ${baseline.sequenceLength}`);
+  }
+  if ((model.shift && baseline.shift && (model.shift.maxShift !== baseline.shift.maxShift || model.shift.mode !== baseline.shift.mode)) || !model.shift !== !baseline.shift) {
+    throw new Error('compareRobustness: model and baseline were evaluated with different shift settings');
+  }
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   const und = { ce: [] as string[], relativeCE: [] as string[], flipRate: [] as string[] };
   const ce: Record<string, number | null> = {};

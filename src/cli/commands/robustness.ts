@@ -1,7 +1,7 @@
 /** `liftpool robustness` (corruptions, shift consistency, flip rates of a saved model) and `liftpool corruptions`. */
 import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../../layers/index.js';
 import { DATASET_NAMES, loadDataset, padDataset, subsetBalanced, toFloat32, type Dataset, type DatasetName } from '../../data/index.js';
@@ -29,11 +29,36 @@ interface TrainedInfo {
 
 interface LoadedModel {
   dir: string;
-  model: tf.LayersModel;
+  /** Absent for a baseline read from an earlier robustness JSON. */
+  model?: tf.LayersModel;
   info: TrainedInfo;
+  /** For a baseline read from JSON: the file, its result and the size of its test set. */
+  fromJson?: string;
+  result?: RobustnessResult;
+  params?: number | null;
+  testSize?: number;
+  testLimit?: number | null;
 }
 
-async function loadSavedModel(dir: string, what: string): Promise<LoadedModel> {
+/** The `model` entry of an earlier `liftpool robustness --json` file, to reuse as a baseline. */
+function loadBaselineJson(file: string): LoadedModel {
+  let j: { dataset?: DatasetName; testSize?: number; testLimit?: number | null; model?: RobustnessResult & { dir: string; arch: string | null; pool: string | null; trainSeed: number | null; width: number | null; params: number | null } };
+  try {
+    j = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--baseline ${file} is neither a model directory nor a robustness JSON file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const m = j.model;
+  if (!m || typeof m !== 'object' || !m.corruptionErrors || m.cleanError === undefined) throw new Error(`--baseline ${file} is not the --json output of \`liftpool robustness\``);
+  return {
+    dir: m.dir, fromJson: file, result: m, params: m.params, testSize: j.testSize, testLimit: j.testLimit ?? null,
+    info: { dataset: j.dataset, arch: m.arch ?? undefined, pool: m.pool ?? undefined, seed: m.trainSeed ?? undefined, width: m.width ?? undefined },
+  };
+}
+
+type SavedModel = LoadedModel & { model: tf.LayersModel };
+
+async function loadSavedModel(dir: string, what: string): Promise<SavedModel> {
   if (!existsSync(dir)) throw new Error(`${what} directory '${dir}' does not exist`);
   if (!existsSync(join(dir, 'model.json'))) throw new Error(`${what} directory '${dir}' has no model.json (expected the output of \`liftpool train --out DIR\`)`);
   const resultsPath = join(dir, 'results.json');
@@ -66,7 +91,7 @@ export function robustnessCommand(): Command {
   return new Command('robustness')
     .description('evaluate a saved classifier under corruptions (errors, CE/mCE vs a baseline), random shifts (consistency) and perturbation sequences (flip rates)')
     .requiredOption('--model <dir>', 'directory with model.json and weights.bin (from `liftpool train --out DIR`)')
-    .option('--baseline <dir>', 'baseline model (e.g. max pooling) for CE, mCE, relative mCE and flip-rate ratios; evaluated the same way')
+    .option('--baseline <dir|json>', 'baseline model (e.g. max pooling) for CE, mCE, relative mCE and flip-rate ratios: a model DIR, evaluated the same way, or the --json FILE of an earlier robustness run of it with the same settings (saves evaluating it again)')
     .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').argParser(oneOf(DATASET_NAMES)))
     .option('--test-limit <n>', 'use a class-balanced subset of N test images (the same subset as train/eval)', int(1))
     .option('--seed <n>', 'seed of the corruptions, shifts and perturbation sequences', int(0), 0)
@@ -82,13 +107,15 @@ export function robustnessCommand(): Command {
       const t0 = performance.now();
       const backend = await selectBackend(o.backend);
       const main = await loadSavedModel(o.model, '--model');
-      const base = o.baseline ? await loadSavedModel(o.baseline, '--baseline') : undefined;
+      const baseFile = o.baseline && existsSync(o.baseline) && statSync(o.baseline).isFile() ? loadBaselineJson(o.baseline) : undefined;
+      const baseDir = o.baseline && !baseFile ? await loadSavedModel(o.baseline, '--baseline') : undefined;
+      const base: LoadedModel | undefined = baseDir ?? baseFile;
       const dataset = (o.dataset ?? main.info.dataset) as DatasetName | undefined;
       if (!dataset) throw new Error(`--dataset is required: ${join(o.model, 'results.json')} does not say which dataset the model was trained on`);
       if (base?.info.dataset && base.info.dataset !== dataset) {
         throw new Error(`the baseline was trained on ${base.info.dataset}, the evaluation uses ${dataset}`);
       }
-      if (base && base.model.inputs[0].shape.join() !== main.model.inputs[0].shape.join()) {
+      if (base?.model && base.model.inputs[0].shape.join() !== main.model.inputs[0].shape.join()) {
         throw new Error(`model input ${main.model.inputs[0].shape.slice(1).join('x')} and baseline input ${base.model.inputs[0].shape.slice(1).join('x')} differ`);
       }
       const test = await testSet(dataset, o.testLimit, main.model);
@@ -99,7 +126,7 @@ export function robustnessCommand(): Command {
         sequenceLength: o.sequenceLength as number,
         batchSize: o.batchSize as number,
       };
-      const run = (m: LoadedModel, label: string): RobustnessResult => {
+      const run = (m: SavedModel, label: string): RobustnessResult => {
         let last = 0;
         return evaluateRobustness(m.model, test, {
           ...opts,
@@ -113,7 +140,15 @@ export function robustnessCommand(): Command {
         });
       };
       const mainRes = run(main, 'model');
-      const baseRes = base ? run(base, 'baseline') : undefined;
+      if (baseFile) {
+        const r = baseFile.result!;
+        const names = (opts.corruptions as string[]).filter((c) => !(c in r.corruptionErrors));
+        if (names.length) throw new Error(`--baseline ${o.baseline} has no errors for ${names.join(', ')}`);
+        if (baseFile.testSize !== test.n || (baseFile.testLimit ?? null) !== (o.testLimit ?? null)) {
+          throw new Error(`--baseline ${o.baseline} was evaluated on ${baseFile.testSize} test images (--test-limit ${baseFile.testLimit ?? 'none'}), this run uses ${test.n}`);
+        }
+      }
+      const baseRes = baseFile ? baseFile.result : baseDir ? run(baseDir, 'baseline') : undefined;
       const cmp = baseRes ? compareRobustness(mainRes, baseRes) : undefined;
 
       // ---- stdout: tables ----
@@ -162,7 +197,7 @@ export function robustnessCommand(): Command {
       if (o.json) {
         const entry = (m: LoadedModel, r: RobustnessResult) => ({
           dir: resolve(m.dir), arch: m.info.arch ?? null, pool: m.info.pool ?? null, trainSeed: m.info.seed ?? null, width: m.info.width ?? null,
-          params: paramCount(m.model).total, ...r,
+          params: m.model ? paramCount(m.model).total : (m.params ?? null), ...(m.fromJson ? { fromJson: resolve(m.fromJson) } : {}), ...r,
         });
         const out = {
           dataset, testSize: test.n, testLimit: o.testLimit ?? null, imageSize: [test.height, test.width],
@@ -176,7 +211,7 @@ export function robustnessCommand(): Command {
       }
       process.stderr.write(`robustness: ${seconds.toFixed(1)} s\n`);
       main.model.dispose();
-      base?.model.dispose();
+      base?.model?.dispose();
     });
 }
 
