@@ -8,6 +8,7 @@
  *       [--shapes 32x32x32x64,64x16x16x128] [--compare]
  *
  * `--compare` also times the composite (unfused) filter, for before/after numbers in one run.
+ * With it, the CNN steps of both filter variants and the max-pool model are interleaved.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -115,30 +116,44 @@ function tinyCnn(pool: () => tf.layers.Layer): tf.LayersModel {
   });
 }
 
-async function benchCnn(steps: number, batch = 64): Promise<void> {
-  const models = {
-    max: tinyCnn(() => tf.layers.maxPooling2d({ poolSize: 2 })),
-    lift: tinyCnn(() => new LiftDownPool2D({ kernelSize: 5 })),
-  };
-  for (const m of Object.values(models)) m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+interface Variant {
+  label: string;
+  /** Called before each LiftDownPool2D step of this variant (switches implementations). */
+  apply: () => void;
+}
+
+/**
+ * Tiny-CNN training throughput, max pool vs LiftDownPool2D; with several variants, the lift model
+ * takes one step per variant per round (all interleaved with the max-pool steps).
+ */
+async function benchCnn(steps: number, variants: Variant[] = [{ label: 'LiftDownPool2D', apply: () => {} }], batch = 64): Promise<void> {
+  const max = tinyCnn(() => tf.layers.maxPooling2d({ poolSize: 2 }));
+  const lift = tinyCnn(() => new LiftDownPool2D({ kernelSize: 5 }));
+  for (const m of [max, lift]) m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 7);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 8) as tf.Tensor1D, 10);
-  const ms: Record<keyof typeof models, number[]> = { max: [], lift: [] };
+  const msMax: number[] = [];
+  const msLift: number[][] = variants.map(() => []);
   for (let i = 0; i < steps + 2; i++) {
-    for (const name of ['max', 'lift'] as const) {
-      const t0 = performance.now();
-      await models[name].trainOnBatch(x, y);
-      if (i >= 2) ms[name].push(performance.now() - t0);
+    let t0 = performance.now();
+    await max.trainOnBatch(x, y);
+    if (i >= 2) msMax.push(performance.now() - t0);
+    for (let v = 0; v < variants.length; v++) {
+      variants[v].apply();
+      t0 = performance.now();
+      await lift.trainOnBatch(x, y);
+      if (i >= 2) msLift[v].push(performance.now() - t0);
     }
   }
-  const ips = (name: keyof typeof models) => (batch * 1000) / median(ms[name]);
-  console.log(
-    `tiny CNN train (batch ${batch}, Adam, ${steps} interleaved steps): max pool ${ips('max').toFixed(0)} images/s ` +
-      `(${median(ms.max).toFixed(0)} ms/step), LiftDownPool2D ${ips('lift').toFixed(0)} images/s ` +
-      `(${median(ms.lift).toFixed(0)} ms/step), ratio lift/max ${(ips('lift') / ips('max')).toFixed(2)}`,
-  );
+  variants[variants.length - 1].apply();
+  const ips = (ms: number[]) => (batch * 1000) / median(ms);
+  console.log(`tiny CNN train (batch ${batch}, Adam, ${steps} interleaved steps): max pool ${ips(msMax).toFixed(0)} images/s (${median(msMax).toFixed(0)} ms/step)`);
+  variants.forEach((v, i) => {
+    console.log(`  ${v.label}: ${ips(msLift[i]).toFixed(0)} images/s (${median(msLift[i]).toFixed(0)} ms/step), ratio lift/max ${(ips(msLift[i]) / ips(msMax)).toFixed(2)}`);
+  });
   tf.dispose([x, y]);
-  for (const m of Object.values(models)) m.dispose();
+  max.dispose();
+  lift.dispose();
 }
 
 const backend = (arg('backend') ?? 'wasm') as BackendPreference;
@@ -148,21 +163,14 @@ const reps = Number(arg('reps') ?? 5);
 const shapes = (arg('shapes') ?? '32x32x32x64,64x16x16x128')
   .split(',')
   .map((s) => s.split('x').map(Number) as [number, number, number, number]);
+const compare = process.argv.includes('--compare');
+const variants: Variant[] = [];
+if (compare) variants.push({ label: 'LiftDownPool2D, composite filter', apply: () => setFusedLiftFilter(false) });
+variants.push({ label: 'LiftDownPool2D', apply: () => setFusedLiftFilter(true) });
 if (!process.argv.includes('--no-ops')) {
-  if (process.argv.includes('--compare')) {
-    setFusedLiftFilter(false);
-    benchOps(shapes, reps, 'composite ');
-    setFusedLiftFilter(true);
-    benchOps(shapes, reps, 'fused     ');
-  } else {
-    benchOps(shapes, reps);
+  for (const v of variants) {
+    v.apply();
+    benchOps(shapes, reps, variants.length > 1 ? `${v.label.padEnd(34)} ` : '');
   }
 }
-if (process.argv.includes('--compare') && !process.argv.includes('--no-cnn')) {
-  setFusedLiftFilter(false);
-  console.log('composite filter:');
-  await benchCnn(Number(arg('steps') ?? 12));
-  setFusedLiftFilter(true);
-  console.log('fused filter:');
-}
-if (!process.argv.includes('--no-cnn')) await benchCnn(Number(arg('steps') ?? 12));
+if (!process.argv.includes('--no-cnn')) await benchCnn(Number(arg('steps') ?? 12), variants);
