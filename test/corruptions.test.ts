@@ -299,3 +299,25 @@ test('perturbationSequence rejects bad input', () => {
   assert.throws(() => perturbationSequence(digit, H, W, 'translate', 5, 0, { step: 0.5 }), /integer/);
   assert.throws(() => perturbationSequence(digit, 3, W, 'rotate', 5, 0), /expected 3x28/);
 });
+
+test('jpegRoundTripBatch (one mosaic encode) equals per-image JPEG round trips exactly', async () => {
+  const { jpegRoundTripBatch, jpegRoundTrip } = await import('../src/data/corruptions.js');
+  const n = 7;
+  const h = 28;
+  const w = 28;
+  const imgs = new Float32Array(n * h * w);
+  let s = 12345;
+  for (let i = 0; i < imgs.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    imgs[i] = ((i % w) / w) * 0.5 + ((s >>> 16) / 65536) * 0.5;
+  }
+  for (const q of [7, 25, 90]) {
+    const batch = jpegRoundTripBatch(imgs, n, h, w, q);
+    for (let k = 0; k < n; k++) {
+      const single = jpegRoundTrip(imgs.subarray(k * h * w, (k + 1) * h * w), h, w, q);
+      for (let i = 0; i < h * w; i++) {
+        if (batch[k * h * w + i] !== single[i]) assert.fail(`quality ${q}, image ${k}, pixel ${i}: ${batch[k * h * w + i]} vs ${single[i]}`);
+      }
+    }
+  }
+});
