@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
+import { segmentCommand } from './commands/segment.js';
 import { benchCommand } from './commands/bench.js';
 import { sweepCommand, tableCommand } from './commands/sweep.js';
 import { robustnessCommand, corruptionsCommand } from './commands/robustness.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
+  program.addCommand(segmentCommand());
   program.addCommand(benchCommand());
   program.addCommand(sweepCommand());
   program.addCommand(tableCommand());

@@ -1,0 +1,253 @@
+/**
+ * Segmentation training and evaluation: per-pixel softmax cross-entropy + LiftPool constraint
+ * losses, Adam, constant / cosine / step LR schedule (per epoch), seeded shuffling (deterministic for
+ * a seed on a given backend), per-batch progress callbacks, evaluation after every epoch.
+ *
+ * Scenes come as a {@link SceneSet} (`images` `[n, S, S, 1]` in [0, 1], `labels` `[n, S, S]` class
+ * ids, 0 = background); images are fed as they are (no normalisation — the first conv is followed by
+ * batch norm). The model outputs `[B, S, S, numClasses]` per-pixel logits (`buildSegNet({activation:
+ * 'linear'})`, what the CLI trains) or probabilities (`'softmax'`); the loss is computed from either,
+ * see {@link modelOutputKind}.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32, deriveSeed, shuffleInPlace } from '../data/augment.js';
+import { numBatches } from '../data/datasets.js';
+import type { SceneSet } from '../data/scenes.js';
+import { liftConstraintLoss } from '../layers/index.js';
+import { learningRateAt, type ScheduleName } from './schedule.js';
+import { SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
+
+/** The parts of a {@link SceneSet} training and evaluation need. */
+export type SceneData = Pick<SceneSet, 'images' | 'labels' | 'count' | 'size' | 'numClasses'>;
+
+export interface SegTrainOptions {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Default `'cosine'`. */
+  schedule?: ScheduleName;
+  seed: number;
+  /** Evaluate on these scenes after every epoch. */
+  test?: SceneData;
+  /** Batch size of the evaluations (default 32). */
+  evalBatchSize?: number;
+  /** Called after every batch. */
+  onBatch?: (p: SegBatchProgress) => void;
+  /** Called after every epoch (after evaluation). */
+  onEpoch?: (stats: SegEpochStats) => Promise<void> | void;
+}
+
+export interface SegBatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Mean total loss (cross-entropy + constraint losses) so far this epoch. */
+  loss: number;
+  /** Training pixel accuracy so far this epoch. */
+  pixelAccuracy: number;
+  imagesPerSecond: number;
+}
+
+export interface SegEpochStats {
+  epoch: number;
+  lr: number;
+  /** Mean total loss (cross-entropy + constraint losses) over the epoch's batches, weighted by batch size. */
+  trainLoss: number;
+  /** The LiftPool constraint-loss part of `trainLoss` (λ-weighted; 0 without LiftDownPool layers). */
+  trainConstraintLoss: number;
+  trainPixelAccuracy: number;
+  testLoss?: number;
+  testMIoU?: number;
+  testMIoUNoBackground?: number;
+  testPixelAccuracy?: number;
+  /** Training wall time of this epoch in seconds (evaluation excluded). */
+  seconds: number;
+  /** Process CPU time (user + system, all threads) of the epoch's training in seconds. */
+  cpuSeconds: number;
+  imagesPerSecond: number;
+}
+
+export interface SegEvalResult extends SegmentationScores {
+  /** Mean per-pixel cross-entropy. */
+  loss: number;
+  /** `confusion[truth][predicted]` pixel counts. */
+  confusion: number[][];
+  /** Predicted label maps `[n, S, S]` (only with `keepPredictions`). */
+  predictions?: Uint8Array;
+  n: number;
+}
+
+export interface SegTrainResult {
+  history: SegEpochStats[];
+  final?: SegEvalResult;
+  trainSeconds: number;
+  imagesPerSecond: number;
+}
+
+/** Whether the model's last layer outputs probabilities (`softmax`) or logits (anything else). */
+export function modelOutputKind(model: tf.LayersModel): 'probabilities' | 'logits' {
+  const act = model.layers.at(-1)?.getConfig().activation;
+  return act === 'softmax' ? 'probabilities' : 'logits';
+}
+
+function checkScenes(s: SceneData, fn: string): void {
+  const px = s.size * s.size;
+  if (s.images.length !== s.count * px || s.labels.length !== s.count * px) {
+    throw new Error(`${fn}: expected ${s.count} scenes of ${s.size}×${s.size} (images ${s.images.length}, labels ${s.labels.length} values)`);
+  }
+  if (s.count < 1) throw new Error(`${fn}: no scenes`);
+}
+
+/** Gather scenes `indices` into batch arrays (images `[m, S, S, 1]`, labels `[m, S, S]` int32). */
+function gather(s: SceneData, indices: ArrayLike<number>): { xs: Float32Array; ys: Int32Array } {
+  const px = s.size * s.size;
+  const m = indices.length;
+  const xs = new Float32Array(m * px);
+  const ys = new Int32Array(m * px);
+  for (let k = 0; k < m; k++) {
+    const i = indices[k];
+    xs.set(s.images.subarray(i * px, (i + 1) * px), k * px);
+    const lab = s.labels.subarray(i * px, (i + 1) * px);
+    for (let p = 0; p < px; p++) ys[k * px + p] = lab[p];
+  }
+  return { xs, ys };
+}
+
+/** Per-pixel mean cross-entropy of model output `out` (`[B, S, S, K]`) against one-hot `ys`. */
+function pixelCrossEntropy(out: tf.Tensor, ys: tf.Tensor, kind: 'probabilities' | 'logits'): tf.Scalar {
+  if (kind === 'logits') return tf.losses.softmaxCrossEntropy(ys, out, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
+  return tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.log(tf.clipByValue(out, 1e-7, 1))), -1))) as tf.Scalar;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Predicted label maps and the metrics of `model` on `scenes`: confusion matrix, per-class IoU, mIoU
+ * (with and without background), pixel accuracy, mean per-pixel cross-entropy.
+ */
+export function evaluateSegmentation(model: tf.LayersModel, scenes: SceneData, opts: { batchSize?: number; keepPredictions?: boolean } = {}): SegEvalResult {
+  checkScenes(scenes, 'evaluateSegmentation');
+  const bs = opts.batchSize ?? 32;
+  const { size, numClasses: k, count: n } = scenes;
+  const px = size * size;
+  const kind = modelOutputKind(model);
+  const metrics = new SegmentationMetrics(k);
+  const predictions = opts.keepPredictions ? new Uint8Array(n * px) : undefined;
+  let lossSum = 0;
+  for (let start = 0; start < n; start += bs) {
+    const m = Math.min(bs, n - start);
+    const idx = Array.from({ length: m }, (_, i) => start + i);
+    const { xs, ys } = gather(scenes, idx);
+    const [pred, loss] = tf.tidy(() => {
+      const out = model.predict(tf.tensor4d(xs, [m, size, size, 1])) as tf.Tensor;
+      const oh = tf.oneHot(tf.tensor3d(ys, [m, size, size], 'int32'), k);
+      return [tf.argMax(out, -1), tf.mul(pixelCrossEntropy(out, oh, kind), m)];
+    });
+    const p = pred.dataSync() as Int32Array;
+    lossSum += loss.dataSync()[0];
+    tf.dispose([pred, loss]);
+    metrics.update(p, ys);
+    predictions?.set(p, start * px);
+  }
+  const scores = metrics.scores();
+  const confusion = Array.from({ length: k }, (_, t) => Array.from(metrics.confusion.subarray(t * k, (t + 1) * k)));
+  return { ...scores, loss: lossSum / n, confusion, predictions, n };
+}
+
+/**
+ * Train `model` (per-pixel outputs `[B, S, S, numClasses]`) on `train` scenes. The total loss per
+ * batch is the mean per-pixel cross-entropy plus `liftConstraintLoss(model)` (the λ-weighted LiftPool
+ * constraint losses recorded in the training-mode call; 0 for models without LiftDownPool layers).
+ * Epoch `e` visits the scenes in the order of a permutation seeded by `(seed, e)`.
+ */
+export async function trainSegmentation(model: tf.LayersModel, train: SceneData, opts: SegTrainOptions): Promise<SegTrainResult> {
+  checkScenes(train, 'trainSegmentation');
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new Error(`epochs must be a positive integer, got ${opts.epochs}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batch size must be a positive integer, got ${opts.batchSize}`);
+  if (!(opts.lr > 0)) throw new Error(`learning rate must be > 0, got ${opts.lr}`);
+  const outShape = model.outputs[0].shape;
+  if (outShape.length !== 4 || outShape[1] !== train.size || outShape[2] !== train.size || outShape[3] !== train.numClasses) {
+    throw new Error(`trainSegmentation: model output ${JSON.stringify(outShape)} does not match scenes [*, ${train.size}, ${train.size}, ${train.numClasses}]`);
+  }
+  const schedule = opts.schedule ?? 'cosine';
+  const kind = modelOutputKind(model);
+  const optimizer = tf.train.adam(opts.lr);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { size, numClasses: k, count: n } = train;
+  const nb = numBatches(n, opts.batchSize);
+  const history: SegEpochStats[] = [];
+  let trainSeconds = 0;
+  let trainImages = 0;
+  let final: SegEvalResult | undefined;
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      const lr = learningRateAt(schedule, opts.lr, epoch, opts.epochs);
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      shuffleInPlace(order, mulberry32(deriveSeed(opts.seed, epoch, 1)));
+      let lossSum = 0;
+      let constraintSum = 0;
+      let correct = 0;
+      let seen = 0;
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      for (let b = 0; b < nb; b++) {
+        const idx = order.subarray(b * opts.batchSize, Math.min(n, (b + 1) * opts.batchSize));
+        const m = idx.length;
+        const { xs: xa, ys: ya } = gather(train, idx);
+        let hits: tf.Tensor | null = null;
+        let constraint: tf.Tensor | null = null;
+        const cost = tf.tidy(() => {
+          const xs = tf.tensor4d(xa, [m, size, size, 1]);
+          const labels = tf.tensor3d(ya, [m, size, size], 'int32');
+          const ys = tf.oneHot(labels, k);
+          return optimizer.minimize(() => {
+            const out = model.apply(xs, { training: true }) as tf.Tensor;
+            hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), labels), 'float32')));
+            const cl = liftConstraintLoss(model);
+            constraint = tf.keep(tf.clone(cl));
+            return tf.add(pixelCrossEntropy(out, ys, kind), cl) as tf.Scalar;
+          }, true, vars) as tf.Scalar;
+        });
+        const lossValue = cost.dataSync()[0];
+        cost.dispose();
+        const h = hits! as tf.Tensor;
+        correct += h.dataSync()[0];
+        h.dispose();
+        const c = constraint! as tf.Tensor;
+        constraintSum += c.dataSync()[0] * m;
+        c.dispose();
+        lossSum += lossValue * m;
+        seen += m;
+        if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at epoch ${epoch + 1}, batch ${b + 1} (try a lower learning rate)`);
+        opts.onBatch?.({ epoch, batch: b + 1, batches: nb, loss: lossSum / seen, pixelAccuracy: correct / (seen * size * size), imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuSeconds = cpuSecondsSince(c0);
+      trainSeconds += seconds;
+      trainImages += seen;
+      const stats: SegEpochStats = {
+        epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainConstraintLoss: constraintSum / seen, trainPixelAccuracy: correct / (seen * size * size), seconds, cpuSeconds, imagesPerSecond: seen / seconds,
+      };
+      if (opts.test) {
+        // The last epoch's evaluation is also the final one (with the predicted label maps).
+        const last = epoch === opts.epochs - 1;
+        const ev = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: last });
+        if (last) final = ev;
+        stats.testLoss = ev.loss;
+        stats.testMIoU = ev.mIoU;
+        stats.testMIoUNoBackground = ev.mIoUNoBackground;
+        stats.testPixelAccuracy = ev.pixelAccuracy;
+      }
+      history.push(stats);
+      await opts.onEpoch?.(stats);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { history, final, trainSeconds, imagesPerSecond: trainImages / Math.max(trainSeconds, 1e-9) };
+}
