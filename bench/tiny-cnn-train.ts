@@ -138,7 +138,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `${res.backend.name} threads=${res.backend.threads} simd=${res.backend.simd}: ` +
       `median step ${res.medianStepMs.toFixed(1)} ms over ${res.steps} steps, ` +
-      `${res.imagesPerSec.toFixed(0)} images/s (batch ${res.batch}); ` +
-      `median CPU time ${res.medianCpuMs.toFixed(1)} ms/step = ${res.imagesPerCpuSec.toFixed(0)} images/CPU-s`,
+      `${res.imagesPerSec.toPrecision(3)} images/s (batch ${res.batch}); ` +
+      `median CPU time ${res.medianCpuMs.toFixed(1)} ms/step = ${res.imagesPerCpuSec.toPrecision(3)} images/CPU-s`,
   );
 }
