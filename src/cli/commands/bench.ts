@@ -74,7 +74,7 @@ function benchOps(shape: [number, number, number, number], reps: number): OpRow[
   return times.map(([op, ms]) => ({ shape: `[${shape.join(',')}]`, op, ms, ratioToConv: ms / conv }));
 }
 
-interface TrainRow { backend: string; pool: string; steps: number; imagesPerSecond: number; msPerStep: number; peakRssMiB: number }
+interface TrainRow { backend: string; pool: string; batch: number; steps: number; imagesPerSecond: number; msPerStep: number; peakRssMiB: number }
 
 async function benchTraining(pool: 'max' | 'lift', steps: number, batch: number): Promise<TrainRow> {
   const model = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
@@ -93,7 +93,7 @@ async function benchTraining(pool: 'max' | 'lift', steps: number, batch: number)
   tf.dispose([x, y]);
   model.dispose();
   const ms = median(ts);
-  return { backend: tf.getBackend(), pool, steps, imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, peakRssMiB: peak / 2 ** 20 };
+  return { backend: tf.getBackend(), pool, batch, steps, imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, peakRssMiB: peak / 2 ** 20 };
 }
 
 export function benchCommand(): Command {
@@ -102,7 +102,9 @@ export function benchCommand(): Command {
     .option('--backends <list>', 'backends to measure', list(['wasm', 'cpu', 'tensorflow'] as const), ['wasm', 'cpu'])
     .option('--reps <n>', 'timed repetitions per op (median)', int(1), 5)
     .option('--steps <n>', 'timed training steps on wasm/tensorflow (median)', int(1), 10)
-    .option('--cpu-steps <n>', 'timed training steps on cpu (it is ~100x slower)', int(1), 2)
+    .option('--cpu-steps <n>', 'timed training steps on cpu (it is ~500x slower)', int(1), 1)
+    .option('--batch <n>', 'training batch size on wasm/tensorflow', int(1), 64)
+    .option('--cpu-batch <n>', 'training batch size on cpu (a batch-64 step takes minutes there)', int(1), 16)
     .option('--no-ops', 'skip the op-level table')
     .option('--json <file>', 'write every number as JSON')
     .action(async (o) => {
@@ -121,17 +123,17 @@ export function benchCommand(): Command {
         }
         for (const pool of ['max', 'lift'] as const) {
           process.stderr.write(`  tiny CNN training, ${pool} pooling ...\n`);
-          trainRows.push(await benchTraining(pool, b === 'cpu' ? o.cpuSteps : o.steps, 64));
+          trainRows.push(await benchTraining(pool, b === 'cpu' ? o.cpuSteps : o.steps, b === 'cpu' ? o.cpuBatch : o.batch));
         }
       }
       if (opRows.length) {
         console.log('\nOp timings (median ms; ratio to a 3x3 conv fwd+bwd with the same channels, same run)\n');
         console.log(markdownTable(['backend', 'shape NHWC', 'op', 'ms', '× conv3x3'], opRows.map((r) => [(r as OpRow & { backend: string }).backend, r.shape, r.op, r.ms.toFixed(1), r.ratioToConv.toFixed(2)])));
       }
-      console.log('\nTiny CNN training (28x28x1, batch 64, Adam; median step)\n');
+      console.log('\nTiny CNN training (28x28x1, Adam; median step after one warm-up step)\n');
       const maxOf = (backend: string) => trainRows.find((r) => r.backend === backend && r.pool === 'max')?.imagesPerSecond ?? NaN;
-      console.log(markdownTable(['backend', 'pool', 'images/s', 'ms/step', '× max', 'steps', 'peak RSS MiB'],
-        trainRows.map((r) => [r.backend, r.pool, r.imagesPerSecond.toFixed(1), r.msPerStep.toFixed(0), (r.imagesPerSecond / maxOf(r.backend)).toFixed(2), r.steps, r.peakRssMiB.toFixed(0)])));
+      console.log(markdownTable(['backend', 'pool', 'batch', 'images/s', 'ms/step', '× max', 'steps', 'peak RSS MiB'],
+        trainRows.map((r) => [r.backend, r.pool, r.batch, r.imagesPerSecond.toFixed(1), r.msPerStep.toFixed(0), (r.imagesPerSecond / maxOf(r.backend)).toFixed(2), r.steps, r.peakRssMiB.toFixed(0)])));
       if (o.json) {
         writeFileAtomic(o.json, JSON.stringify({ liftpoolVersion: VERSION, command: `liftpool ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), backends: infos, ops: opRows, training: trainRows }, null, 2));
         console.log(`\nwrote ${o.json}`);
