@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
+import { median, timeMs } from '../src/backend/timing.js';
 import { LiftDownPool2D } from '../src/layers/index.js';
 import { setFusedLiftFilter } from '../src/lifting/filter.js';
 import { initLiftWeights2d, liftDown2d, disposeLiftWeights, type LiftWeights2d } from '../src/lifting/index.js';
@@ -20,12 +21,6 @@ import { initLiftWeights2d, liftDown2d, disposeLiftWeights, type LiftWeights2d }
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function weightList(w: LiftWeights2d): tf.Tensor[] {
@@ -37,20 +32,6 @@ function weightList(w: LiftWeights2d): tf.Tensor[] {
   return out;
 }
 
-/** Median ms of `fn` (which returns tensors to read back and dispose) over `reps` runs after `warmup`. */
-function timeIt(fn: () => tf.Tensor[], reps: number, warmup = 1): number {
-  const ts: number[] = [];
-  for (let i = 0; i < warmup + reps; i++) {
-    const t0 = performance.now();
-    const out = fn();
-    for (const t of out) t.dataSync();
-    const dt = performance.now() - t0;
-    tf.dispose(out);
-    if (i >= warmup) ts.push(dt);
-  }
-  return median(ts);
-}
-
 function benchOps(shapes: [number, number, number, number][], reps: number, label = ''): void {
   for (const shape of shapes) {
     const c = shape[3];
@@ -58,7 +39,7 @@ function benchOps(shapes: [number, number, number, number][], reps: number, labe
     const w = initLiftWeights2d(c, 5, { seed: 3 });
     const ws = weightList(w);
     const before = tf.memory().numTensors;
-    const fwd = timeIt(() => {
+    const fwd = timeMs(() => {
       const r = liftDown2d(x, w);
       return [r.ll, r.lh, r.hl, r.hh, r.lossU, r.lossP];
     }, reps);
@@ -68,7 +49,7 @@ function benchOps(shapes: [number, number, number, number][], reps: number, labe
       const r = liftDown2d(xi as tf.Tensor4D, wi);
       return tf.addN([tf.mean(tf.addN([r.ll, r.lh, r.hl, r.hh])), tf.mul(r.lossU, 0.01), tf.mul(r.lossP, 0.1)]) as tf.Scalar;
     });
-    const bwd = timeIt(() => grad([x, ...ws]), reps);
+    const bwd = timeMs(() => grad([x, ...ws]), reps);
     const leaked = tf.memory().numTensors - before;
     console.log(
       `${label}liftDown2d [${shape.join(',')}] K=5: forward ${bwdFmt(fwd)}  forward+backward ${bwdFmt(bwd)}` + (leaked ? `  (LEAK ${leaked} tensors)` : ''),

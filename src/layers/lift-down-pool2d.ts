@@ -27,6 +27,7 @@ import {
 import {
   toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec,
 } from './config-utils.js';
+import { ConstraintLossSlot } from './constraint-slot.js';
 import { LiftUpPool2D, registerDownClass, type LiftUpPool2DArgs } from './lift-up-pool2d.js';
 
 /** What the layer outputs: the sum of `bands`, one band, or the channel concatenation of `bands`. */
@@ -77,7 +78,7 @@ export class LiftDownPool2D extends tf.layers.Layer {
   private readonly kernelRegularizer;
   private readonly biasRegularizer;
   private stepVars: Partial<Record<StepName, Record<'predict' | 'update', Record<keyof LiftFilterWeights, tf.LayerVariable>>>> = {};
-  private lastConstraintLoss: tf.Scalar | null = null;
+  private readonly constraint = new ConstraintLossSlot();
   /** `[height, width]` of the input this layer was built for (null entries when dynamic). */
   inputSize: [number | null, number | null] = [null, null];
   channels: number | null = null;
@@ -151,7 +152,7 @@ export class LiftDownPool2D extends tf.layers.Layer {
         });
         this.stepVars[step] = { predict: make('predict'), update: make('update') };
       }
-      this.addLoss(() => this.lastConstraintLoss ?? tf.scalar(0));
+      this.addLoss(() => this.constraint.value ?? tf.scalar(0));
     }
     this.built = true;
   }
@@ -177,27 +178,17 @@ export class LiftDownPool2D extends tf.layers.Layer {
     return w;
   }
 
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    this.constraint.release();
+    return super.dispose();
+  }
+
   /**
    * The weighted constraint loss `λ_u·ΣL_u + λ_p·ΣL_p` recorded by the last training-mode call, or
    * null. The layer keeps only the latest one alive.
    */
-  /**
-   * Keep the loss of this call alive past the caller's tidy scopes (e.g. `model.apply` runs the
-   * graph inside `tf.tidy`), releasing the previous one: at most one scalar is held per layer.
-   */
-  private recordConstraintLoss(loss: tf.Scalar | null): void {
-    const prev = this.lastConstraintLoss;
-    this.lastConstraintLoss = loss == null ? null : tf.keep(loss);
-    if (prev != null && prev !== loss && !prev.isDisposed) prev.dispose();
-  }
-
-  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
-    this.recordConstraintLoss(null);
-    return super.dispose();
-  }
-
   get constraintLoss(): tf.Scalar | null {
-    return this.lastConstraintLoss;
+    return this.constraint.value;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
@@ -205,8 +196,7 @@ export class LiftDownPool2D extends tf.layers.Layer {
     const training = kwargs?.training === true;
     const wantLoss = training && this.learned && (this.lambdaU > 0 || this.lambdaP > 0);
     const r = liftDown2d(x, this.liftingSpec(), { padMode: this.padMode, losses: wantLoss });
-    this.recordConstraintLoss(wantLoss ? (tf.add(tf.mul(r.lossU, this.lambdaU), tf.mul(r.lossP, this.lambdaP)) as tf.Scalar) : null);
-    tf.dispose([r.lossU, r.lossP]);
+    this.constraint.update(wantLoss, r.lossU, r.lossP, this.lambdaU, this.lambdaP);
     const pooled = this.combine(r);
     return this.returnDetails ? [pooled, r.lh, r.hl, r.hh] : pooled;
   }

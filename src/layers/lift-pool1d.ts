@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { liftDown1d, liftUp1d, PAD_MODES, WAVELETS, type LiftStepWeights, type LiftFilterWeights, type PadMode, type WaveletName } from '../lifting/index.js';
+import { ConstraintLossSlot } from './constraint-slot.js';
 import { toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec } from './config-utils.js';
 import { resolvePair } from './pairing.js';
 
@@ -53,7 +54,7 @@ export class LiftDownPool1D extends tf.layers.Layer {
   private readonly kernelRegularizer;
   private readonly biasRegularizer;
   private vars: Record<'predict' | 'update', Record<keyof LiftFilterWeights, tf.LayerVariable>> | null = null;
-  private lastConstraintLoss: tf.Scalar | null = null;
+  private readonly constraint = new ConstraintLossSlot();
   steps: number | null = null;
   channels: number | null = null;
 
@@ -105,7 +106,7 @@ export class LiftDownPool1D extends tf.layers.Layer {
         pointwiseBias: this.addWeight(`${which}_pointwise_bias`, [c], 'float32', this.inits.bias, this.biasRegularizer, true),
       });
       this.vars = { predict: make('predict'), update: make('update') };
-      this.addLoss(() => this.lastConstraintLoss ?? tf.scalar(0));
+      this.addLoss(() => this.constraint.value ?? tf.scalar(0));
     }
     this.built = true;
   }
@@ -122,23 +123,13 @@ export class LiftDownPool1D extends tf.layers.Layer {
     return { predict: f(this.vars.predict), update: f(this.vars.update) };
   }
 
-  /**
-   * Keep the loss of this call alive past the caller's tidy scopes (e.g. `model.apply` runs the
-   * graph inside `tf.tidy`), releasing the previous one: at most one scalar is held per layer.
-   */
-  private recordConstraintLoss(loss: tf.Scalar | null): void {
-    const prev = this.lastConstraintLoss;
-    this.lastConstraintLoss = loss == null ? null : tf.keep(loss);
-    if (prev != null && prev !== loss && !prev.isDisposed) prev.dispose();
-  }
-
   override dispose(): ReturnType<tf.layers.Layer['dispose']> {
-    this.recordConstraintLoss(null);
+    this.constraint.release();
     return super.dispose();
   }
 
   get constraintLoss(): tf.Scalar | null {
-    return this.lastConstraintLoss;
+    return this.constraint.value;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
@@ -146,8 +137,7 @@ export class LiftDownPool1D extends tf.layers.Layer {
     const training = kwargs?.training === true;
     const wantLoss = training && this.learned && (this.lambdaU > 0 || this.lambdaP > 0);
     const r = liftDown1d(toImage(x), this.liftingSpec(), { axis: 'width', padMode: this.padMode, losses: wantLoss });
-    this.recordConstraintLoss(wantLoss ? (tf.add(tf.mul(r.lossU, this.lambdaU), tf.mul(r.lossP, this.lambdaP)) as tf.Scalar) : null);
-    tf.dispose([r.lossU, r.lossP]);
+    this.constraint.update(wantLoss, r.lossU, r.lossP, this.lambdaU, this.lambdaP);
     const s = fromImage(r.s);
     const d = fromImage(r.d);
     const out = this.outputMode === 'sum' ? tf.add(s, d) : this.outputMode === 's' ? s : this.outputMode === 'd' ? d : tf.concat([s, d], 2);

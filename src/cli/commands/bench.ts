@@ -8,29 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D } from '../../layers/index.js';
 import { buildTinyCnn } from '../../models/index.js';
 import { useBestBackend, backendInfo } from '../../backend/index.js';
+import { median, timeMs } from '../../backend/timing.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { markdownTable } from '../../report/markdown.js';
 import { VERSION } from '../../version.js';
 import { int, list } from '../options.js';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function timeMs(fn: () => tf.Tensor[], reps: number, warmup = 1): number {
-  const ts: number[] = [];
-  for (let i = 0; i < warmup + reps; i++) {
-    const t0 = performance.now();
-    const out = fn();
-    for (const t of out) t.dataSync();
-    const dt = performance.now() - t0;
-    tf.dispose(out);
-    if (i >= warmup) ts.push(dt);
-  }
-  return median(ts);
-}
 
 interface OpRow { shape: string; op: string; ms: number; ratioToConv: number }
 
