@@ -22,12 +22,13 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js'
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import {
   liftDown2d, BAND_NAMES, PAD_MODES, WAVELETS,
-  type BandName, type LiftFilterWeights, type LiftStepWeights, type LiftWeights2d, type LiftAxis, type PadMode, type WaveletName,
+  type BandName, type LiftStepWeights, type LiftWeights2d, type LiftAxis, type PadMode, type WaveletName,
 } from '../lifting/index.js';
 import {
   toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec,
 } from './config-utils.js';
 import { ConstraintLossSlot } from './constraint-slot.js';
+import { addStepVariables, readStepVariables, type AddWeight, type StepVariables } from './step-variables.js';
 import { LiftUpPool2D, registerDownClass, type LiftUpPool2DArgs } from './lift-up-pool2d.js';
 
 /** What the layer outputs: the sum of `bands`, one band, or the channel concatenation of `bands`. */
@@ -77,7 +78,7 @@ export class LiftDownPool2D extends tf.layers.Layer {
   private readonly biasInitializer;
   private readonly kernelRegularizer;
   private readonly biasRegularizer;
-  private stepVars: Partial<Record<StepName, Record<'predict' | 'update', Record<keyof LiftFilterWeights, tf.LayerVariable>>>> = {};
+  private stepVars: Partial<Record<StepName, StepVariables>> = {};
   private readonly constraint = new ConstraintLossSlot();
   /** `[height, width]` of the input this layer was built for (null entries when dynamic). */
   inputSize: [number | null, number | null] = [null, null];
@@ -141,16 +142,10 @@ export class LiftDownPool2D extends tf.layers.Layer {
     if (this.learned) {
       const steps: [StepName, LiftAxis][] = [['horizontal', 'width'], ['vertical', 'height']];
       if (this.separateVertical) steps.push(['verticalHigh', 'height']);
+      const add: AddWeight = (name, shape, init, reg) => this.addWeight(name, shape, 'float32', init, reg, true);
+      const init = { depthwise: this.depthwiseInitializer, pointwise: this.pointwiseInitializer, bias: this.biasInitializer, kernelRegularizer: this.kernelRegularizer, biasRegularizer: this.biasRegularizer };
       for (const [step, axis] of steps) {
-        const k = this.kernelSize;
-        const dShape = axis === 'width' ? [1, k, c, 1] : [k, 1, c, 1];
-        const make = (which: 'predict' | 'update') => ({
-          depthwiseKernel: this.addWeight(`${step}_${which}_depthwise_kernel`, dShape, 'float32', this.depthwiseInitializer, this.kernelRegularizer, true),
-          depthwiseBias: this.addWeight(`${step}_${which}_depthwise_bias`, [c], 'float32', this.biasInitializer, this.biasRegularizer, true),
-          pointwiseKernel: this.addWeight(`${step}_${which}_pointwise_kernel`, [1, 1, c, c], 'float32', this.pointwiseInitializer, this.kernelRegularizer, true),
-          pointwiseBias: this.addWeight(`${step}_${which}_pointwise_bias`, [c], 'float32', this.biasInitializer, this.biasRegularizer, true),
-        });
-        this.stepVars[step] = { predict: make('predict'), update: make('update') };
+        this.stepVars[step] = addStepVariables(add, `${step}_`, axis, c, this.kernelSize, init);
       }
       this.addLoss(() => this.constraint.value ?? tf.scalar(0));
     }
@@ -163,14 +158,7 @@ export class LiftDownPool2D extends tf.layers.Layer {
     if (!this.built) throw new Error(`${this.name}: layer is not built yet`);
     const read = (step: StepName): LiftStepWeights | undefined => {
       const v = this.stepVars[step];
-      if (!v) return undefined;
-      const f = (w: Record<keyof LiftFilterWeights, tf.LayerVariable>): LiftFilterWeights => ({
-        depthwiseKernel: w.depthwiseKernel.read() as tf.Tensor4D,
-        depthwiseBias: w.depthwiseBias.read() as tf.Tensor1D,
-        pointwiseKernel: w.pointwiseKernel.read() as tf.Tensor4D,
-        pointwiseBias: w.pointwiseBias.read() as tf.Tensor1D,
-      });
-      return { predict: f(v.predict), update: f(v.update) };
+      return v ? readStepVariables(v) : undefined;
     };
     const w: LiftWeights2d = { horizontal: read('horizontal')!, vertical: read('vertical')! };
     const high = read('verticalHigh');

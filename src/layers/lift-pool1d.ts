@@ -16,8 +16,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { liftDown1d, liftUp1d, PAD_MODES, WAVELETS, type LiftStepWeights, type LiftFilterWeights, type PadMode, type WaveletName } from '../lifting/index.js';
+import { liftDown1d, liftUp1d, PAD_MODES, WAVELETS, type LiftStepWeights, type PadMode, type WaveletName } from '../lifting/index.js';
 import { ConstraintLossSlot } from './constraint-slot.js';
+import { addStepVariables, readStepVariables, type AddWeight, type StepVariables } from './step-variables.js';
 import { toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec } from './config-utils.js';
 import { resolvePair } from './pairing.js';
 
@@ -53,7 +54,7 @@ export class LiftDownPool1D extends tf.layers.Layer {
   private readonly inits;
   private readonly kernelRegularizer;
   private readonly biasRegularizer;
-  private vars: Record<'predict' | 'update', Record<keyof LiftFilterWeights, tf.LayerVariable>> | null = null;
+  private vars: StepVariables | null = null;
   private readonly constraint = new ConstraintLossSlot();
   steps: number | null = null;
   channels: number | null = null;
@@ -98,14 +99,8 @@ export class LiftDownPool1D extends tf.layers.Layer {
     this.channels = c;
     this.steps = shape[1];
     if (this.learned) {
-      const k = this.kernelSize;
-      const make = (which: string) => ({
-        depthwiseKernel: this.addWeight(`${which}_depthwise_kernel`, [1, k, c, 1], 'float32', this.inits.depthwise, this.kernelRegularizer, true),
-        depthwiseBias: this.addWeight(`${which}_depthwise_bias`, [c], 'float32', this.inits.bias, this.biasRegularizer, true),
-        pointwiseKernel: this.addWeight(`${which}_pointwise_kernel`, [1, 1, c, c], 'float32', this.inits.pointwise, this.kernelRegularizer, true),
-        pointwiseBias: this.addWeight(`${which}_pointwise_bias`, [c], 'float32', this.inits.bias, this.biasRegularizer, true),
-      });
-      this.vars = { predict: make('predict'), update: make('update') };
+      const add: AddWeight = (name, shape, init, reg) => this.addWeight(name, shape, 'float32', init, reg, true);
+      this.vars = addStepVariables(add, '', 'width', c, this.kernelSize, { ...this.inits, kernelRegularizer: this.kernelRegularizer, biasRegularizer: this.biasRegularizer });
       this.addLoss(() => this.constraint.value ?? tf.scalar(0));
     }
     this.built = true;
@@ -114,13 +109,7 @@ export class LiftDownPool1D extends tf.layers.Layer {
   liftingSpec(): LiftStepWeights | WaveletName {
     if (!this.learned) return this.wavelet as WaveletName;
     if (!this.vars) throw new Error(`${this.name}: layer is not built yet`);
-    const f = (w: Record<keyof LiftFilterWeights, tf.LayerVariable>): LiftFilterWeights => ({
-      depthwiseKernel: w.depthwiseKernel.read() as tf.Tensor4D,
-      depthwiseBias: w.depthwiseBias.read() as tf.Tensor1D,
-      pointwiseKernel: w.pointwiseKernel.read() as tf.Tensor4D,
-      pointwiseBias: w.pointwiseBias.read() as tf.Tensor1D,
-    });
-    return { predict: f(this.vars.predict), update: f(this.vars.update) };
+    return readStepVariables(this.vars);
   }
 
   override dispose(): ReturnType<tf.layers.Layer['dispose']> {
