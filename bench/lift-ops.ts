@@ -16,20 +16,11 @@ import { useBestBackend, type BackendPreference } from '../src/backend/index.js'
 import { median, timeMs } from '../src/backend/timing.js';
 import { LiftDownPool2D } from '../src/layers/index.js';
 import { setFusedLiftFilter } from '../src/lifting/filter.js';
-import { initLiftWeights2d, liftDown2d, disposeLiftWeights, type LiftWeights2d } from '../src/lifting/index.js';
+import { initLiftWeights2d, liftDown2d, disposeLiftWeights, liftWeightTensors, liftWeightsFromTensors } from '../src/lifting/index.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function weightList(w: LiftWeights2d): tf.Tensor[] {
-  const out: tf.Tensor[] = [];
-  for (const step of [w.horizontal, w.vertical, w.verticalHigh]) {
-    if (!step) continue;
-    for (const f of [step.predict, step.update]) out.push(f.depthwiseKernel, f.depthwiseBias, f.pointwiseKernel, f.pointwiseBias);
-  }
-  return out;
 }
 
 function benchOps(shapes: [number, number, number, number][], reps: number, label = ''): void {
@@ -37,7 +28,7 @@ function benchOps(shapes: [number, number, number, number][], reps: number, labe
     const c = shape[3];
     const x = tf.randomNormal(shape, 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = initLiftWeights2d(c, 5, { seed: 3 });
-    const ws = weightList(w);
+    const ws = liftWeightTensors(w);
     const before = tf.memory().numTensors;
     const fwd = timeMs(() => {
       const r = liftDown2d(x, w);
@@ -45,7 +36,7 @@ function benchOps(shapes: [number, number, number, number][], reps: number, labe
     }, reps);
     const grad = tf.grads((...args: tf.Tensor[]) => {
       const [xi, ...rest] = args;
-      const wi = rebuild(w, rest);
+      const wi = liftWeightsFromTensors(w, rest);
       const r = liftDown2d(xi as tf.Tensor4D, wi);
       return tf.addN([tf.mean(tf.addN([r.ll, r.lh, r.hl, r.hh])), tf.mul(r.lossU, 0.01), tf.mul(r.lossP, 0.1)]) as tf.Scalar;
     });
@@ -61,21 +52,6 @@ function benchOps(shapes: [number, number, number, number][], reps: number, labe
 
 function bwdFmt(ms: number): string {
   return `${ms.toFixed(1).padStart(8)} ms`;
-}
-
-/** The same structure as `w` with its tensors replaced, in {@link weightList} order. */
-function rebuild(w: LiftWeights2d, ts: tf.Tensor[]): LiftWeights2d {
-  let i = 0;
-  const f = () => ({
-    depthwiseKernel: ts[i++] as tf.Tensor4D,
-    depthwiseBias: ts[i++] as tf.Tensor1D,
-    pointwiseKernel: ts[i++] as tf.Tensor4D,
-    pointwiseBias: ts[i++] as tf.Tensor1D,
-  });
-  const step = () => ({ predict: f(), update: f() });
-  const out: LiftWeights2d = { horizontal: step(), vertical: step() };
-  if (w.verticalHigh) out.verticalHigh = step();
-  return out;
 }
 
 /** The reference tiny CNN; `pool` makes each of its two pooling layers. */

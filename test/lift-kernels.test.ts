@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend } from '../src/backend/index.js';
-import { liftDown2d, liftUp2d, PAD_MODES, type LiftAxis, type LiftWeights2d, type PadMode } from '../src/lifting/index.js';
+import { liftDown2d, liftUp2d, liftWeightsFromTensors, PAD_MODES, type LiftAxis, type LiftWeights2d, type PadMode } from '../src/lifting/index.js';
 import { liftFilter, setFusedLiftFilter } from '../src/lifting/filter.js';
 import { padIndexMap } from '../src/lifting/fused-filter.js';
 import { padAxis } from '../src/lifting/pad.js';
@@ -50,7 +50,7 @@ function det(shape: number[], seed: number): tf.Tensor {
 
 /** Weights whose values do not depend on the backend (drawn once, copied as arrays). */
 function weightsOnBackend(arrays: Arrays, template: LiftWeights2d): LiftWeights2d {
-  return substitute(template, arrays.map((a) => tf.tensor(a.data, a.shape)));
+  return liftWeightsFromTensors(template, arrays.map((a) => tf.tensor(a.data, a.shape)));
 }
 
 /** Values and gradients of liftDown2d and liftUp2d on the current backend. */
@@ -63,7 +63,7 @@ function downUpWithGrads(xShape: number[], wArrays: Arrays, template: LiftWeight
     const shapeB = down.ll.shape;
     const probes = [0, 1, 2, 3].map((i) => det(shapeB, 100 + i));
     const lossDown = (xi: tf.Tensor, ...wi: tf.Tensor[]): tf.Scalar => {
-      const ww = substitute(w, wi);
+      const ww = liftWeightsFromTensors(w, wi);
       const r = liftDown2d(xi as tf.Tensor4D, ww, { padMode });
       const bands = [r.ll, r.lh, r.hl, r.hh];
       return tf.addN([...bands.map((b, i) => tf.sum(tf.mul(b, probes[i]))), tf.mul(r.lossU, 0.3), tf.mul(r.lossP, 0.2)]) as tf.Scalar;
@@ -72,28 +72,13 @@ function downUpWithGrads(xShape: number[], wArrays: Arrays, template: LiftWeight
     const probeX = det(xShape, 200);
     const bandsIn = [0, 1, 2, 3].map((i) => det(shapeB, 300 + i));
     const lossUp = (ll: tf.Tensor, lh: tf.Tensor, hl: tf.Tensor, hh: tf.Tensor, ...wi: tf.Tensor[]): tf.Scalar => {
-      const y = liftUp2d({ ll: ll as tf.Tensor4D, lh: lh as tf.Tensor4D, hl: hl as tf.Tensor4D, hh: hh as tf.Tensor4D, size: down.size }, substitute(w, wi), { padMode });
+      const y = liftUp2d({ ll: ll as tf.Tensor4D, lh: lh as tf.Tensor4D, hl: hl as tf.Tensor4D, hh: hh as tf.Tensor4D, size: down.size }, liftWeightsFromTensors(w, wi), { padMode });
       return tf.sum(tf.mul(y, probeX)) as tf.Scalar;
     };
     const up = liftUp2d({ ll: bandsIn[0] as tf.Tensor4D, lh: bandsIn[1] as tf.Tensor4D, hl: bandsIn[2] as tf.Tensor4D, hh: bandsIn[3] as tf.Tensor4D, size: down.size }, w, { padMode });
     const gUp = tf.grads(lossUp)([...bandsIn, ...ws]);
     return toArrays([down.ll, down.lh, down.hl, down.hh, down.lossU, down.lossP, ...gDown, up, ...gUp]);
   });
-}
-
-/** `w` with its tensors replaced by `ts` in weightEntries order. */
-function substitute(w: LiftWeights2d, ts: tf.Tensor[]): LiftWeights2d {
-  let i = 0;
-  const f = () => ({
-    depthwiseKernel: ts[i++] as tf.Tensor4D,
-    depthwiseBias: ts[i++] as tf.Tensor1D,
-    pointwiseKernel: ts[i++] as tf.Tensor4D,
-    pointwiseBias: ts[i++] as tf.Tensor1D,
-  });
-  const step = () => ({ predict: f(), update: f() });
-  const out: LiftWeights2d = { horizontal: step(), vertical: step() };
-  if (w.verticalHigh) out.verticalHigh = step();
-  return out;
 }
 
 /** Filter output and its gradients w.r.t. input and weights, fused or composite. */
@@ -152,8 +137,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
           liftUp2d(r, w);
         });
         const g = tf.grads((xi: tf.Tensor, ...wi: tf.Tensor[]) => {
-          const r = liftDown2d(xi as tf.Tensor4D, substitute(w, wi));
-          return tf.addN([tf.sum(liftUp2d(r, substitute(w, wi))), r.lossU, r.lossP]) as tf.Scalar;
+          const r = liftDown2d(xi as tf.Tensor4D, liftWeightsFromTensors(w, wi));
+          return tf.addN([tf.sum(liftUp2d(r, liftWeightsFromTensors(w, wi))), r.lossU, r.lossP]) as tf.Scalar;
         })([x, ...ws]);
         tf.dispose(g);
       }

@@ -1,19 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { liftDown2d, liftUp2d, type LiftWeights2d, type PadMode } from '../src/index.js';
+import { liftDown2d, liftUp2d, liftWeightsFromTensors, type PadMode } from '../src/index.js';
 import { randomWeights2d, weightEntries } from './helpers.js';
-
-/** Rebuild a weights structure from a flat list of tensors in `weightEntries` order. */
-function rebuild(template: LiftWeights2d, tensors: tf.Tensor[]): LiftWeights2d {
-  let i = 0;
-  const walk = (o: unknown): unknown => {
-    if (o instanceof tf.Tensor) return tensors[i++];
-    if (o && typeof o === 'object') return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, walk(v)]));
-    return o;
-  };
-  return walk(template) as LiftWeights2d;
-}
 
 /**
  * Finite differences at a few coordinates of every input of `f` against `tf.grads` (float32, step
@@ -61,7 +50,7 @@ describe('gradients of liftDown2d (finite differences)', () => {
         const entries = weightEntries(w);
         const r = [0, 1, 2, 3].map((i) => tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 40 + i));
         const loss = (...xs: tf.Tensor[]): tf.Scalar => {
-          const ww = rebuild(w, xs.slice(1));
+          const ww = liftWeightsFromTensors(w, xs.slice(1));
           const out = liftDown2d(xs[0] as tf.Tensor4D, ww, { padMode });
           const task = tf.addN([out.ll, out.lh, out.hl, out.hh].map((b, i) => tf.sum(tf.mul(b, r[i]))));
           return tf.add(task, tf.add(tf.mul(out.lossU, 0.5), tf.mul(out.lossP, 0.3))) as tf.Scalar;
@@ -80,7 +69,7 @@ describe('gradients of liftUp2d (finite differences)', () => {
       const entries = weightEntries(w);
       const r = tf.randomNormal([1, 5, 6, 2], 0, 1, 'float32', 80);
       const loss = (...xs: tf.Tensor[]): tf.Scalar => {
-        const ww = rebuild(w, xs.slice(4));
+        const ww = liftWeightsFromTensors(w, xs.slice(4));
         const [ll, lh, hl, hh] = xs.slice(0, 4) as tf.Tensor4D[];
         return tf.sum(tf.mul(liftUp2d({ ll, lh, hl, hh, size: [5, 6] }, ww), r)) as tf.Scalar;
       };

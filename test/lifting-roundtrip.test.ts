@@ -157,3 +157,18 @@ describe('constraint losses', () => {
     });
   });
 });
+
+describe('weights as a flat tensor list', () => {
+  test('liftWeightTensors / liftWeightsFromTensors round trip in the documented order', async () => {
+    const { liftWeightTensors, liftWeightsFromTensors } = await import('../src/index.js');
+    const { weightEntries } = await import('./helpers.js');
+    for (const separate of [false, true]) {
+      const w = randomWeights2d(2, 3, 4, separate);
+      const flat = liftWeightTensors(w);
+      assert.equal(flat.length, separate ? 24 : 16);
+      assert.deepEqual(flat, weightEntries(w).map(([, t]) => t), 'horizontal, vertical, verticalHigh; predict, update; dk, db, pk, pb');
+      assert.deepEqual(liftWeightsFromTensors(w, flat), w);
+      assert.throws(() => liftWeightsFromTensors(w, flat.slice(1)), /expected (16|24) tensors/);
+    }
+  });
+});

@@ -5,6 +5,6 @@ export { liftFilter, initLiftFilterWeights, initLiftStepWeights, validateStepWei
 export { waveletScheme, liftForward, liftInverse, CDF97, type LiftingScheme } from './scheme.js';
 export { l2Norm, stepLosses } from './losses.js';
 export { liftDown1d, liftUp1d, type Lift1dInput } from './lift1d.js';
-export { liftDown2d, liftUp2d, initLiftWeights2d, disposeLiftWeights, checkBands, type InitLiftWeights2dOptions } from './lift2d.js';
+export { liftDown2d, liftUp2d, initLiftWeights2d, disposeLiftWeights, liftWeightTensors, liftWeightsFromTensors, checkBands, type InitLiftWeights2dOptions } from './lift2d.js';
 export { liftPyramidDown, liftPyramidUp, type Pyramid, type PyramidLevel } from './pyramid.js';
 export { PAD_MODES, WAVELETS } from './validate.js';

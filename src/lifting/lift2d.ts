@@ -159,12 +159,38 @@ export function initLiftWeights2d(channels: number, kernelSize = 5, opts: InitLi
   return w;
 }
 
-/** Dispose every tensor of a learned weights structure. */
-export function disposeLiftWeights(w: LiftWeights2d): void {
+/**
+ * Every tensor of a learned weights structure in a fixed order: horizontal, vertical, verticalHigh;
+ * predict, update; depthwiseKernel, depthwiseBias, pointwiseKernel, pointwiseBias. Handy for
+ * `tf.grads` over the weights; {@link liftWeightsFromTensors} is the inverse.
+ */
+export function liftWeightTensors(w: LiftWeights2d): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
   for (const step of [w.horizontal, w.vertical, w.verticalHigh]) {
     if (!step) continue;
-    for (const f of [step.predict, step.update]) {
-      tf.dispose([f.depthwiseKernel, f.depthwiseBias, f.pointwiseKernel, f.pointwiseBias]);
-    }
+    for (const f of [step.predict, step.update]) out.push(f.depthwiseKernel, f.depthwiseBias, f.pointwiseKernel, f.pointwiseBias);
   }
+  return out;
+}
+
+/** A structure like `template` (same steps) holding `tensors` in {@link liftWeightTensors} order. */
+export function liftWeightsFromTensors(template: LiftWeights2d, tensors: tf.Tensor[]): LiftWeights2d {
+  const expected = template.verticalHigh ? 24 : 16;
+  if (tensors.length !== expected) throw new Error(`liftWeightsFromTensors: expected ${expected} tensors, got ${tensors.length}`);
+  let i = 0;
+  const filter = () => ({
+    depthwiseKernel: tensors[i++] as tf.Tensor4D,
+    depthwiseBias: tensors[i++] as tf.Tensor1D,
+    pointwiseKernel: tensors[i++] as tf.Tensor4D,
+    pointwiseBias: tensors[i++] as tf.Tensor1D,
+  });
+  const step = () => ({ predict: filter(), update: filter() });
+  const out: LiftWeights2d = { horizontal: step(), vertical: step() };
+  if (template.verticalHigh) out.verticalHigh = step();
+  return out;
+}
+
+/** Dispose every tensor of a learned weights structure. */
+export function disposeLiftWeights(w: LiftWeights2d): void {
+  tf.dispose(liftWeightTensors(w));
 }
