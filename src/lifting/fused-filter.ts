@@ -104,6 +104,99 @@ function depthwiseBackward(
   return { dz, dwExp };
 }
 
+type Explicit = [[number, number], [number, number], [number, number], [number, number]];
+
+/** Explicit padding of `before`/`after` along the lifting axis only. */
+function axisPadding(axis: LiftAxis, before: number, after: number): Explicit {
+  const p: Explicit = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  p[axis === 'width' ? 2 : 1] = [before, after];
+  return p;
+}
+
+/**
+ * Number of taps to run a K-tap 1-D depthwise kernel with on the wasm backend. XNNPACK (which
+ * the wasm backend uses) has fast depthwise micro-kernels for 3, 4, 9 and 25 taps; other tap
+ * counts take a generic path that is 3–6× slower (1×5 on 64×28×18×16: ~6–10 ms, the same
+ * kernel zero-extended to 1×9: ~1–3 ms). So K = 5…8 runs as 9 taps, K = 10…24 as 25.
+ */
+export function wasmDepthwiseTaps(k: number): number {
+  if (k <= 4) return k;
+  if (k <= 9) return 9;
+  if (k <= 25) return 25;
+  return k;
+}
+
+/**
+ * `ReLU(depthwise(zp, kernel) + bias)` along the axis, 'valid' on the already-extended input `zp`.
+ * On wasm the kernel is zero-extended at its end to a fast tap count, with as many extra zeros
+ * appended to the input (by the convolution's own padding): same result, faster kernel.
+ */
+function depthwiseAlong(zp: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, onWasm: boolean, bias: tf.Tensor1D): tf.Tensor4D {
+  const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
+  const kk = onWasm ? wasmDepthwiseTaps(k) : k;
+  if (kk === k) return tf.fused.depthwiseConv2d({ x: zp, filter: dk, strides: 1, pad: 'valid', bias, activation: 'relu' });
+  const kernel = tf.pad(dk, axis === 'width' ? [[0, 0], [0, kk - k], [0, 0], [0, 0]] : [[0, kk - k], [0, 0], [0, 0], [0, 0]]) as tf.Tensor4D;
+  // The fused op accepts explicit padding at run time (conv_util), its typings do not.
+  return tf.fused.depthwiseConv2d({ x: zp, filter: kernel, strides: 1, pad: axisPadding(axis, 0, kk - k) as unknown as 'valid', bias, activation: 'relu' });
+}
+
+/**
+ * The depthwise-conv backward of the fused filter through the backend's kernels (used on wasm,
+ * where they are fast and plain JS loops are not):
+ *
+ * - input gradient: the full correlation of `g` with the flipped kernel gives the gradient at the
+ *   extended input (length len + K − 1); one JS pass folds its boundary samples back onto the
+ *   samples they were copied from (the pad index map);
+ * - kernel gradient: `dk[t,c] = Σ g[r,c]·zp[r+t,c]`, one product and one sum per tap (a sum over
+ *   leading axes is an average pooling on wasm, see ../backend/wasm-kernels.ts). Computing it as
+ *   a depthwise convolution with `g` as the kernel is exact too but ~3× slower (XNNPACK is built
+ *   for small kernels).
+ */
+function depthwiseBackwardKernels(
+  g: tf.Tensor4D, z: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, idx: Int32Array,
+  outer: number, len: number, inner: number,
+): { dz: tf.Tensor4D; ddk: tf.Tensor4D } {
+  const [n, h, w, c] = z.shape;
+  const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
+  const amount = (k - 1) / 2;
+  const kk = wasmDepthwiseTaps(k);
+  // Flipped kernel, zero-extended to kk taps.
+  const wk = f32(dk);
+  const flipped = new Float32Array(kk * c);
+  for (let t = 0; t < k; t++) for (let j = 0; j < c; j++) flipped[t * c + j] = wk[(k - 1 - t) * c + j];
+  const fk = tf.tensor4d(flipped, axis === 'width' ? [1, kk, c, 1] : [kk, 1, c, 1]);
+  const dzpT = tf.depthwiseConv2d(g, fk, 1, axisPadding(axis, k - 1, k - 1 + kk - k));
+  fk.dispose();
+  const dzp = f32(dzpT);
+  dzpT.dispose();
+  // Fold: dz[src(q)] += dzp[q] along the axis; rows of `inner` contiguous values.
+  const plen = len + 2 * amount;
+  const dz = new Float32Array(n * h * w * c);
+  for (let o = 0; o < outer; o++) {
+    const pb = o * plen * inner;
+    const zb = o * len * inner;
+    dz.set(dzp.subarray(pb + amount * inner, pb + (amount + len) * inner), zb);
+    for (let q = 0; q < plen; q++) {
+      if (q >= amount && q < amount + len) continue;
+      const s = idx[q];
+      if (s < 0) continue;
+      const src = pb + q * inner;
+      const dst = zb + s * inner;
+      for (let j = 0; j < inner; j++) dz[dst + j] += dzp[src + j];
+    }
+  }
+  const ddk = tf.tidy(() => {
+    const zp = padForward(z, axis, amount, padMode);
+    const taps: tf.Tensor[] = [];
+    for (let t = 0; t < k; t++) {
+      const begin = axis === 'width' ? [0, 0, t, 0] : [0, t, 0, 0];
+      taps.push(tf.sum(tf.mul(g, tf.slice(zp, begin, [n, h, w, c])), [0, 1, 2]));
+    }
+    return tf.reshape(tf.stack(taps), dk.shape) as tf.Tensor4D;
+  });
+  return { dz: tf.tensor4d(dz, [n, h, w, c]), ddk };
+}
+
 const fused = new Map<string, FilterFn>();
 
 /** The fused filter for one axis and pad mode (cached: customGrad functions are reusable). */
@@ -119,10 +212,8 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     const pk2 = tf.reshape(pk, [c, c]);
     // Forward on the backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
     // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
-    const hid = tf.reshape(
-      tf.fused.depthwiseConv2d({ x: padForward(z, axis, amount, padMode), filter: dk, strides: 1, pad: 'valid', bias: db, activation: 'relu' }),
-      [m, c],
-    );
+    const onWasm = tf.getBackend() === 'wasm';
+    const hid = tf.reshape(depthwiseAlong(padForward(z, axis, amount, padMode), dk, axis, onWasm, db), [m, c]);
     const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
     const y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
     save([z, hid, y, dk, pk2]);
@@ -141,6 +232,12 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
       const len = axis === 'width' ? w : h;
       const inner = axis === 'width' ? c : w * c;
       const idx = padIndexMap(len, amount, padMode);
+      if (onWasm) {
+        const g4 = tf.reshape(gPre, [n, h, w, c]) as tf.Tensor4D;
+        const { dz, ddk } = depthwiseBackwardKernels(g4, zs, dks, axis, padMode, idx, outer, len, inner);
+        tf.dispose([gPre, g4]);
+        return [dz, ddk, ddb, dpk, dpb];
+      }
       const wExp = expandChannels(f32(dks), k, c, inner);
       const { dz, dwExp } = depthwiseBackward(f32(gPre), f32(zs), wExp, idx, outer, len, inner, k);
       gPre.dispose();
