@@ -77,3 +77,22 @@ describe('gradients of liftUp2d (finite differences)', () => {
     });
   });
 });
+
+describe('constraint-loss norms (hand-written gradient)', () => {
+  test('l2Norm and l2NormPerChunk: values, gradient t/‖t‖ per chunk, finite differences, finite at 0', async () => {
+    const { l2Norm, l2NormPerChunk } = await import('../src/lifting/losses.js');
+    const t = tf.tensor4d([3, -4, 1, 2, 0.5, -1, 2, 2], [2, 1, 2, 2]);
+    assert.ok(Math.abs(l2Norm(t).dataSync()[0] - Math.hypot(3, -4, 1, 2, 0.5, -1, 2, 2)) < 1e-5);
+    const perChunk = l2NormPerChunk(t, 2).dataSync()[0];
+    assert.ok(Math.abs(perChunk - (Math.hypot(3, -4, 1, 2) + Math.hypot(0.5, -1, 2, 2))) < 1e-5);
+    const g = tf.grad((x: tf.Tensor) => l2NormPerChunk(x as tf.Tensor4D, 2))(t).dataSync();
+    const n0 = Math.hypot(3, -4, 1, 2);
+    const n1 = Math.hypot(0.5, -1, 2, 2);
+    const expected = [3 / n0, -4 / n0, 1 / n0, 2 / n0, 0.5 / n1, -1 / n1, 2 / n1, 2 / n1];
+    expected.forEach((e, i) => assert.ok(Math.abs(g[i] - e) < 1e-5, `grad[${i}] ${g[i]} vs ${e}`));
+    checkGrads((x) => tf.add(l2Norm(x), tf.mul(l2NormPerChunk(x as tf.Tensor4D, 2), 0.5)) as tf.Scalar, [t], ['t'], 8);
+    const gz = tf.grad((x: tf.Tensor) => l2Norm(x))(tf.zeros([2, 3])).dataSync();
+    assert.ok(Array.from(gz).every((v) => v === 0), 'gradient at 0 is 0, not NaN');
+    tf.dispose(t);
+  });
+});
