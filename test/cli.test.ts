@@ -71,3 +71,21 @@ test('train, eval and resume end to end on real MNIST (tiny subset)', async () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('liftpool bench: interleaved max/lift training rows, per-model peak RSS from child processes, JSON', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const json = join(mkdtempSync(join(tmpdir(), 'liftpool-bench-')), 'bench.json');
+  const r = runCli(['bench', '--backends', 'wasm', '--no-ops', '--steps', '2', '--batch', '4', '--json', json]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| wasm \| max \| 4 \|/);
+  assert.match(r.stdout, /\| wasm \| lift \| 4 \|/);
+  const out = JSON.parse(readFileSync(json, 'utf8')) as { training: { pool: string; steps: number; imagesPerSecond: number; peakRssMiB: number | null }[] };
+  assert.deepEqual(out.training.map((t) => t.pool), ['max', 'lift']);
+  for (const t of out.training) {
+    assert.equal(t.steps, 2);
+    assert.ok(t.imagesPerSecond > 0);
+    assert.ok(typeof t.peakRssMiB === 'number' && t.peakRssMiB > 50, `peak RSS ${t.peakRssMiB}`);
+  }
+});

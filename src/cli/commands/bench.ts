@@ -1,9 +1,13 @@
 /**
  * `liftpool bench`: op-level timings (with ratios to a 3×3 conv measured in the same run), training
  * throughput of the reference tiny CNN (max pooling vs LiftDownPool2D) per backend, and peak RSS.
- * Medians over repeated runs, warm-up excluded.
+ * Medians over repeated runs, warm-up excluded. The two models' training steps are interleaved so
+ * that noise from other jobs on a shared machine hits both alike (run back to back, the ratio
+ * swung between 0.46 and 0.70 over four runs); the peak RSS of each comes from a child process
+ * that trains that model alone.
  */
-import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D } from '../../layers/index.js';
 import { buildTinyCnn } from '../../models/index.js';
@@ -56,26 +60,78 @@ function benchOps(shape: [number, number, number, number], reps: number): OpRow[
   return times.map(([op, ms]) => ({ shape: `[${shape.join(',')}]`, op, ms, ratioToConv: ms / conv }));
 }
 
-interface TrainRow { backend: string; pool: string; batch: number; steps: number; imagesPerSecond: number; msPerStep: number; peakRssMiB: number }
+interface TrainRow { backend: string; pool: string; batch: number; steps: number; imagesPerSecond: number; msPerStep: number; peakRssMiB: number | null }
 
-async function benchTraining(pool: 'max' | 'lift', steps: number, batch: number): Promise<TrainRow> {
+type Pool = 'max' | 'lift';
+const POOLS: readonly Pool[] = ['max', 'lift'];
+
+/** The reference tiny CNN compiled for training, and one fixed random batch. */
+function trainer(pool: Pool, batch: number): { step: () => Promise<void>; dispose: () => void } {
   const model = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
-  await model.trainOnBatch(x, y); // warm-up
-  const ts: number[] = [];
+  return {
+    step: async () => {
+      await model.trainOnBatch(x, y);
+    },
+    dispose: () => {
+      tf.dispose([x, y]);
+      model.dispose();
+    },
+  };
+}
+
+/**
+ * Step times of the max-pool and the LiftPool model measured interleaved (max, lift, lift, max,
+ * ...), one warm-up step each, so that load from other jobs on the machine hits both alike.
+ */
+async function benchTrainingInterleaved(steps: number, batch: number): Promise<Map<Pool, number[]>> {
+  const runs = new Map(POOLS.map((p) => [p, trainer(p, batch)] as const));
+  const times = new Map<Pool, number[]>(POOLS.map((p) => [p, []]));
+  try {
+    for (const p of POOLS) await runs.get(p)!.step();
+    for (let i = 0; i < steps; i++) {
+      for (const p of i % 2 === 0 ? POOLS : [...POOLS].reverse()) {
+        const t0 = performance.now();
+        await runs.get(p)!.step();
+        times.get(p)!.push(performance.now() - t0);
+      }
+    }
+  } finally {
+    for (const r of runs.values()) r.dispose();
+  }
+  return times;
+}
+
+/** Hidden child mode: train one model for `steps` steps and print its peak RSS (MiB) as JSON. */
+async function rssChild(backend: string, pool: Pool, steps: number, batch: number): Promise<void> {
+  await useBestBackend(backend as 'wasm' | 'cpu' | 'tensorflow');
+  const r = trainer(pool, batch);
   let peak = process.memoryUsage().rss;
   for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await model.trainOnBatch(x, y);
-    ts.push(performance.now() - t0);
+    await r.step();
     peak = Math.max(peak, process.memoryUsage().rss);
   }
-  tf.dispose([x, y]);
-  model.dispose();
-  const ms = median(ts);
-  return { backend: tf.getBackend(), pool, batch, steps, imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, peakRssMiB: peak / 2 ** 20 };
+  r.dispose();
+  process.stdout.write(`${JSON.stringify({ peakRssMiB: peak / 2 ** 20 })}\n`);
+}
+
+/**
+ * Peak RSS of training `pool` alone, from a fresh child process (the wasm heap never shrinks, so
+ * in one process the second model would inherit the first one's memory). Null if the child fails.
+ */
+function peakRssOf(backend: string, pool: Pool, steps: number, batch: number): number | null {
+  const args = [...process.execArgv, process.argv[1], 'bench', '--rss-child', `${backend}:${pool}:${steps}:${batch}`];
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = res.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    const v = (JSON.parse(line) as { peakRssMiB?: unknown }).peakRssMiB;
+    return typeof v === 'number' ? v : null;
+  } catch {
+    process.stderr.write(`  (peak RSS of ${pool} on ${backend} not measured: ${res.stderr?.trim().split('\n').pop() ?? `exit ${res.status}`})\n`);
+    return null;
+  }
 }
 
 export function benchCommand(): Command {
@@ -88,8 +144,16 @@ export function benchCommand(): Command {
     .option('--batch <n>', 'training batch size on wasm/tensorflow', int(1), 64)
     .option('--cpu-batch <n>', 'training batch size on cpu (a batch-64 step takes minutes there)', int(1), 16)
     .option('--no-ops', 'skip the op-level table')
+    .option('--no-rss', 'skip the peak-RSS child processes')
+    .addOption(new Option('--rss-child <spec>', 'internal: backend:pool:steps:batch').hideHelp())
     .option('--json <file>', 'write every number as JSON')
     .action(async (o) => {
+      if (o.rssChild) {
+        const [backend, pool, steps, batch] = String(o.rssChild).split(':');
+        if (!POOLS.includes(pool as Pool)) throw new Error(`--rss-child: unknown pool '${pool}'`);
+        await rssChild(backend, pool as Pool, Number(steps), Number(batch));
+        return;
+      }
       const opRows: OpRow[] = [];
       const trainRows: TrainRow[] = [];
       const infos: unknown[] = [];
@@ -103,19 +167,25 @@ export function benchCommand(): Command {
             opRows.push(...benchOps(shape, o.reps).map((r) => ({ ...r, backend: tf.getBackend() })));
           }
         }
-        for (const pool of ['max', 'lift'] as const) {
-          process.stderr.write(`  tiny CNN training, ${pool} pooling ...\n`);
-          trainRows.push(await benchTraining(pool, b === 'cpu' ? o.cpuSteps : o.steps, b === 'cpu' ? o.cpuBatch : o.batch));
+        const steps = b === 'cpu' ? o.cpuSteps : o.steps;
+        const batch = b === 'cpu' ? o.cpuBatch : o.batch;
+        process.stderr.write(`  tiny CNN training, max and lift pooling interleaved, ${steps} steps each ...\n`);
+        const times = await benchTrainingInterleaved(steps, batch);
+        for (const pool of POOLS) {
+          const ms = median(times.get(pool)!);
+          if (o.rss) process.stderr.write(`  peak RSS of ${pool} pooling (child process) ...\n`);
+          const peakRssMiB = o.rss ? peakRssOf(tf.getBackend(), pool, Math.min(steps, 3), batch) : null;
+          trainRows.push({ backend: tf.getBackend(), pool, batch, steps, imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, peakRssMiB });
         }
       }
       if (opRows.length) {
         console.log('\nOp timings (median ms; ratio to a 3x3 conv fwd+bwd with the same channels, same run)\n');
         console.log(markdownTable(['backend', 'shape NHWC', 'op', 'ms', '× conv3x3'], opRows.map((r) => [(r as OpRow & { backend: string }).backend, r.shape, r.op, r.ms.toFixed(1), r.ratioToConv.toFixed(2)])));
       }
-      console.log('\nTiny CNN training (28x28x1, Adam; median step after one warm-up step)\n');
+      console.log('\nTiny CNN training (28x28x1, Adam; median step after one warm-up step; max and lift steps interleaved; peak RSS of each model alone in a child process)\n');
       const maxOf = (backend: string) => trainRows.find((r) => r.backend === backend && r.pool === 'max')?.imagesPerSecond ?? NaN;
       console.log(markdownTable(['backend', 'pool', 'batch', 'images/s', 'ms/step', '× max', 'steps', 'peak RSS MiB'],
-        trainRows.map((r) => [r.backend, r.pool, r.batch, r.imagesPerSecond.toFixed(1), r.msPerStep.toFixed(0), (r.imagesPerSecond / maxOf(r.backend)).toFixed(2), r.steps, r.peakRssMiB.toFixed(0)])));
+        trainRows.map((r) => [r.backend, r.pool, r.batch, r.imagesPerSecond.toFixed(1), r.msPerStep.toFixed(0), (r.imagesPerSecond / maxOf(r.backend)).toFixed(2), r.steps, r.peakRssMiB == null ? '—' : r.peakRssMiB.toFixed(0)])));
       if (o.json) {
         writeFileAtomic(o.json, JSON.stringify({ liftpoolVersion: VERSION, command: `liftpool ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), backends: infos, ops: opRows, training: trainRows }, null, 2));
         console.log(`\nwrote ${o.json}`);
