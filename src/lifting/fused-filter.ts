@@ -5,15 +5,18 @@
  * The composite version (see `liftFilterComposite` in ./filter.ts) runs ~8 small kernels forward
  * (slice, reverse, concat for the boundary, depthwise conv, matMul, tanh) and ~15 backward, each a
  * full pass over memory; on the wasm backend several of them are slow (Reverse, the depthwise
- * backprop kernels, matMul with transposed operands). Here the memory-bound parts run as single
- * passes of plain JS over typed arrays:
+ * backprop kernels, matMul with transposed operands). Here:
  *
- * - forward:  one pass for pad + depthwise conv + bias + ReLU (the boundary is an index map, no
- *   padded copy), the backend's plain matMul for the 1×1 conv, one pass for bias + tanh;
- * - backward: one pass for `dy·(1−y²)` and the pointwise bias gradient, two plain matMuls (the
- *   transposes are done in JS, since the wasm backend's matMul is ~8× slower with transpose flags),
- *   one pass for the ReLU mask, both depthwise gradients, the depthwise bias gradient and the
- *   scatter of the boundary back onto the input.
+ * - forward: mirror padding, the backend's fused depthwise conv + bias + ReLU, one matMul for the
+ *   1×1 conv with `tanh(x) = 2·sigmoid(2x) − 1`;
+ * - backward: `dy·(1−y²)`, two plain matMuls (explicit transposes: the wasm backend's matMul is
+ *   ~8× slower with transpose flags), the ReLU mask, then the depthwise gradients. On wasm these
+ *   run on the backend's kernels (a 9-tap depthwise correlation for the input gradient whose
+ *   boundary samples one JS pass folds back onto their sources; one product + sum per tap for the
+ *   kernel gradient), because XNNPACK is ~4–15× faster than a JS loop over typed arrays there. On
+ *   the other backends one JS pass computes both depthwise gradients and the boundary scatter.
+ *
+ * On wasm the K-tap depthwise kernel also runs zero-extended to 9 taps (see `wasmDepthwiseTaps`).
  *
  * The semantics (pad modes, short-axis fallback) are those of `padAxis`, via the same
  * `effectivePadMode`. Works on every backend that can `dataSync` (cpu, wasm, tensorflow).
