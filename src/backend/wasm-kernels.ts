@@ -604,13 +604,33 @@ function makeReduceKernel(original: tf.KernelConfig | undefined, mean: boolean):
     const outShape = keepDims
       ? shape.map((d, i) => (i >= first && i <= last ? 1 : d))
       : shape.filter((_, i) => i < first || i > last);
-    return tf.tidy(() => {
-      // One XNNPACK average pooling whose window covers the reduced block (as rows × cols).
-      const rows = largestDivisorAtMost(r, Math.floor(Math.sqrt(r)));
-      const pooled = tf.avgPool(tf.reshape(asTensor(x), [p, r / rows, rows, c]) as tf.Tensor4D, [r / rows, rows], 1, 'valid');
-      return tf.reshape(mean ? pooled : tf.mul(pooled, r), outShape);
+    // One XNNPACK average pooling whose window covers the reduced block (as rows × cols), called
+    // directly on the backend (no engine bookkeeping: this runs for every bias gradient).
+    const backend = args.backend as unknown as DirectBackend;
+    const rows = largestDivisorAtMost(r, Math.floor(Math.sqrt(r)));
+    const pooled = callKernel('AvgPool', { x: { dataId: x.dataId, shape: [p, r / rows, rows, c], dtype: 'float32' } }, backend, {
+      filterSize: [r / rows, rows], strides: [1, 1], pad: 'valid', dimRoundingMode: undefined,
     });
+    if (mean) return { dataId: pooled.dataId, shape: outShape, dtype: 'float32' };
+    const scale = backend.makeOutput([], 'float32', undefined, new Float32Array([r]));
+    const out = callKernel('Multiply', { a: pooled, b: scale }, backend, {});
+    backend.disposeData(pooled.dataId);
+    backend.disposeData(scale.dataId);
+    return { dataId: out.dataId, shape: outShape, dtype: 'float32' };
   };
+}
+
+/** What {@link callKernel} needs of the wasm backend. */
+interface DirectBackend {
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** Run the wasm backend's registered kernel `name` directly (inputs are only read). */
+function callKernel(name: string, inputs: Record<string, tf.TensorInfo>, backend: DirectBackend, attrs: Record<string, unknown>): tf.TensorInfo {
+  const k = tf.getKernel(name, BACKEND);
+  if (k == null) throw new Error(`wasm ${name} kernel missing`);
+  return k.kernelFunc({ inputs, backend: backend as unknown as tf.KernelBackend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
 }
 
 // ---------------------------------------------------------------------------
