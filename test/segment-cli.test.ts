@@ -73,6 +73,29 @@ describe('segmentation training', () => {
   });
 });
 
+describe('segment train --resume', () => {
+  test('1 epoch, then resumed to 2, equals 2 epochs straight; mismatched options and a missing checkpoint are refused', async () => {
+    const before = tf.memory().numTensors;
+    const opts = { ...base, downUp: 'lift-liftup' as const };
+    const straight = await runSegmentation({ ...opts, epochs: 2, out: join(dir, 'straight') }, { train, test: test_ });
+    const rdir = join(dir, 'resumed');
+    await runSegmentation({ ...opts, epochs: 1, out: rdir }, { train, test: test_ });
+    assert.ok(existsSync(join(rdir, 'checkpoint', 'state.json')));
+    const resumed = await runSegmentation({ ...opts, epochs: 2, out: rdir, resume: true }, { train, test: test_ });
+    assert.equal(resumed.history.length, 2);
+    assert.deepEqual(resumed.history.map((h) => h.trainLoss), straight.history.map((h) => h.trainLoss));
+    assert.equal(resumed.testLoss, straight.testLoss);
+    assert.equal(resumed.mIoU, straight.mIoU);
+    // Everything already done: no training, the final evaluation still runs.
+    const again = await runSegmentation({ ...opts, epochs: 2, out: rdir, resume: true }, { train, test: test_ });
+    assert.equal(again.testLoss, straight.testLoss);
+    await assert.rejects(runSegmentation({ ...opts, epochs: 3, lr: 2e-3, out: rdir, resume: true }, { train, test: test_ }), /was made with lr = 0\.001, not 0\.002/);
+    await assert.rejects(runSegmentation({ ...opts, epochs: 2, out: join(dir, 'none'), resume: true }, { train, test: test_ }), /no checkpoint in/);
+    await assert.rejects(runSegmentation({ ...opts, epochs: 2, resume: true }, { train, test: test_ }), /--resume needs --out/);
+    assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
+  });
+});
+
 describe('lift+liftup SegNet: the pairing is exact', () => {
   test('with an identity decoder path, each decoder LiftUpPool2D reproduces its encoder stage input', () => {
     const model = buildSegNet({ downUp: 'lift-liftup', width: 0.125, depth: 3, seed: 5 });

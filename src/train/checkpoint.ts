@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileIO } from '../io/file-io.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import type { TrainState } from './trainer.js';
+import type { EpochStats, TrainState } from './trainer.js';
 
 export interface CheckpointMeta {
   [key: string]: unknown;
@@ -16,12 +16,12 @@ export interface CheckpointMeta {
 
 interface StateFile {
   epochsDone: number;
-  history: TrainState['history'];
+  history: unknown[];
   optimizer: { name: string; shape: number[]; offset: number; length: number }[];
   meta: CheckpointMeta;
 }
 
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: TrainState, meta: CheckpointMeta): Promise<void> {
+export async function saveCheckpoint<H>(dir: string, model: tf.LayersModel, state: TrainState<H>, meta: CheckpointMeta): Promise<void> {
   await model.save(fileIO(dir));
   const entries: StateFile['optimizer'] = [];
   const chunks: Float32Array[] = [];
@@ -43,13 +43,13 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
   writeFileAtomic(join(dir, 'state.json'), JSON.stringify(file, null, 2));
 }
 
-export interface LoadedCheckpoint {
+export interface LoadedCheckpoint<H = EpochStats> {
   model: tf.LayersModel;
-  state: TrainState;
+  state: TrainState<H>;
   meta: CheckpointMeta;
 }
 
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint<H = EpochStats>(dir: string): Promise<LoadedCheckpoint<H>> {
   const statePath = join(dir, 'state.json');
   if (!existsSync(statePath)) throw new Error(`no checkpoint in ${dir}: state.json is missing`);
   let file: StateFile;
@@ -68,5 +68,5 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const total = file.optimizer.reduce((n, e) => n + e.length, 0);
   if (floats.length !== total) throw new Error(`corrupt checkpoint ${optPath}: ${floats.length} values, state.json describes ${total}`);
   const optimizerWeights = file.optimizer.map((e) => ({ name: e.name, tensor: tf.tensor(floats.subarray(e.offset, e.offset + e.length), e.shape) }));
-  return { model, state: { epochsDone: file.epochsDone, history: file.history, optimizerWeights }, meta: file.meta };
+  return { model, state: { epochsDone: file.epochsDone, history: file.history as H[], optimizerWeights }, meta: file.meta };
 }

@@ -15,6 +15,7 @@ import { numBatches } from '../data/datasets.js';
 import type { SceneSet } from '../data/scenes.js';
 import { liftConstraintLoss } from '../layers/index.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
+import type { TrainState } from './trainer.js';
 import { SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
 
 /** The parts of a {@link SceneSet} training and evaluation need. */
@@ -33,8 +34,10 @@ export interface SegTrainOptions {
   evalBatchSize?: number;
   /** Called after every batch. */
   onBatch?: (p: SegBatchProgress) => void;
-  /** Called after every epoch (after evaluation). */
-  onEpoch?: (stats: SegEpochStats) => Promise<void> | void;
+  /** Called after every epoch (after evaluation); `state` is what a checkpoint needs to resume. */
+  onEpoch?: (stats: SegEpochStats, state: TrainState<SegEpochStats>) => Promise<void> | void;
+  /** Resume: the state saved by a previous run (epochs done, history, optimizer slots). */
+  resume?: TrainState<SegEpochStats>;
 }
 
 export interface SegBatchProgress {
@@ -178,12 +181,14 @@ export async function trainSegmentation(model: tf.LayersModel, train: SceneData,
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { size, numClasses: k, count: n } = train;
   const nb = numBatches(n, opts.batchSize);
-  const history: SegEpochStats[] = [];
+  const history: SegEpochStats[] = opts.resume ? [...opts.resume.history] : [];
+  const startEpoch = opts.resume?.epochsDone ?? 0;
   let trainSeconds = 0;
   let trainImages = 0;
   let final: SegEvalResult | undefined;
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    if (opts.resume?.optimizerWeights?.length) await optimizer.setWeights(opts.resume.optimizerWeights);
+    for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
       const lr = learningRateAt(schedule, opts.lr, epoch, opts.epochs);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const order = new Uint32Array(n);
@@ -244,8 +249,18 @@ export async function trainSegmentation(model: tf.LayersModel, train: SceneData,
         stats.testPixelAccuracy = ev.pixelAccuracy;
       }
       history.push(stats);
-      await opts.onEpoch?.(stats);
+      if (opts.onEpoch) {
+        // getWeights() returns the optimizer's live slot variables plus a fresh `iter` scalar.
+        const optimizerWeights = await optimizer.getWeights();
+        try {
+          await opts.onEpoch(stats, { epochsDone: epoch + 1, history: [...history], optimizerWeights });
+        } finally {
+          optimizerWeights[0]?.tensor.dispose();
+        }
+      }
     }
+    // Resumed with every epoch already done: the final evaluation still has to happen.
+    if (opts.test && final == null) final = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: true });
   } finally {
     optimizer.dispose();
   }

@@ -57,9 +57,10 @@ export interface EpochStats {
   imagesPerSecond: number;
 }
 
-export interface TrainState {
+/** What a checkpoint stores to resume training; `H` is the per-epoch record of the task. */
+export interface TrainState<H = EpochStats> {
   epochsDone: number;
-  history: EpochStats[];
+  history: H[];
   /** Optimizer variables in `optimizer.getWeights()` order (live variables: read, never dispose). */
   optimizerWeights?: { name: string; tensor: tf.Tensor }[];
 }

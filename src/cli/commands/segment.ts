@@ -13,6 +13,8 @@ import { buildSegNet, DOWN_UP_NAMES, paramCount, type DownUpName } from '../../m
 import { SCHEDULES, type ScheduleName } from '../../train/schedule.js';
 import { trainSegmentation, evaluateSegmentation, modelOutputKind, type SegEpochStats, type SegEvalResult } from '../../train/segmentation.js';
 import { backendInfo } from '../../backend/index.js';
+import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint.js';
+import type { TrainState } from '../../train/trainer.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { sceneSheet } from '../../report/scene-sheet.js';
@@ -58,6 +60,8 @@ export interface SegmentRunOptions {
   /** Test scenes shown in predictions.png (default 6). */
   sheetScenes?: number;
   out?: string;
+  /** Continue from `out/checkpoint` (written after every epoch when `out` is given). */
+  resume?: boolean;
   quiet?: boolean;
   label?: string;
   command: string;
@@ -127,16 +131,38 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
   const sceneOpts = sceneOptionsFor(o.sceneSize ?? 64);
   const train = data?.train ?? (await loadScenes(o.dataset, 'train', o.trainScenes, sceneSeed, sceneOpts));
   const test = data?.test ?? (await loadScenes(o.dataset, 'test', o.testScenes, TEST_SCENE_SEED, sceneOpts));
-  const model = buildSegNet({
-    downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
-    activation: 'linear', lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
-  });
+  let resume: TrainState<SegEpochStats> | undefined;
+  let model: tf.LayersModel;
+  if (o.resume) {
+    if (!o.out) throw new Error('--resume needs --out DIR with a checkpoint');
+    const ckDir = join(o.out, 'checkpoint');
+    if (!existsSync(join(ckDir, 'state.json'))) throw new Error(`--resume: no checkpoint in ${ckDir}`);
+    const ck = await loadCheckpoint<SegEpochStats>(ckDir);
+    const saved = (ck.meta.options ?? {}) as Partial<SegmentRunOptions>;
+    const current: Partial<SegmentRunOptions> = { ...o, sceneSeed };
+    for (const key of ['dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule'] as const) {
+      if (saved[key] !== undefined && saved[key] !== current[key]) {
+        ck.model.dispose();
+        ck.state.optimizerWeights?.forEach((w) => w.tensor.dispose());
+        throw new Error(`--resume: the checkpoint in ${ckDir} was made with ${key} = ${JSON.stringify(saved[key])}, not ${JSON.stringify(current[key])}`);
+      }
+    }
+    model = ck.model;
+    resume = ck.state;
+    if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);
+  } else {
+    model = buildSegNet({
+      downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
+      activation: 'linear', lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+    });
+  }
   try {
     const progress = createProgress(o.label ?? '', { quiet: o.quiet });
     const result = await trainSegmentation(model, train, {
-      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed, test,
+      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed, test, resume,
       onBatch: (p) => progress.batch({ epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss, accuracy: p.pixelAccuracy, imagesPerSecond: p.imagesPerSecond }),
-      onEpoch: (s) => {
+      onEpoch: async (s, state) => {
+        if (o.out) await saveCheckpoint(join(o.out, 'checkpoint'), model, state, { options: { ...o, sceneSeed } });
         progress.epoch({ epoch: s.epoch, lr: s.lr, trainLoss: s.trainLoss, trainAccuracy: s.trainPixelAccuracy, testLoss: s.testLoss, testAccuracy: s.testPixelAccuracy, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond }, o.epochs);
         if (!o.quiet) process.stderr.write(`${o.label ? `[${o.label}] ` : ''}  constraint loss ${fmt(s.trainConstraintLoss)}; test mIoU ${fmt(s.testMIoU)} (no background ${fmt(s.testMIoUNoBackground)}), pixel accuracy ${fmt(s.testPixelAccuracy)}\n`);
       },
@@ -151,7 +177,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
       trainScenes: train.count, testScenes: test.count, sceneSize: train.size,
       ...metricsRecord(final), classNames: train.classNames,
       params: pc.total, trainableParams: pc.trainable,
-      trainSeconds: result.trainSeconds, trainCpuSeconds: history.reduce((s, h) => s + h.cpuSeconds, 0), imagesPerSecond: result.imagesPerSecond, history,
+      trainSeconds: history.reduce((t, h) => t + h.seconds, 0), trainCpuSeconds: history.reduce((s, h) => s + h.cpuSeconds, 0), imagesPerSecond: result.imagesPerSecond, history,
       backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
     };
     if (o.out) {
@@ -162,6 +188,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
     return res;
   } finally {
     model.dispose();
+    resume?.optimizerWeights?.forEach((w) => w.tensor.dispose());
   }
 }
 
@@ -225,7 +252,8 @@ function segmentTrainCommand(): Command {
     .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (odd)', int(1))
     .option('--sheet-scenes <n>', 'test scenes shown in predictions.png', int(1), 6)
     .addOption(backendOption())
-    .option('--out <dir>', 'output directory', 'runs/segment')
+    .option('--out <dir>', 'output directory (a checkpoint is kept in DIR/checkpoint after every epoch)', 'runs/segment')
+    .option('--resume', 'continue from DIR/checkpoint (same options; --epochs may be raised)', false)
     .option('--quiet', 'no progress output', false)
     .action(async (o) => {
       if (o.depth > 4) throw new Error(`--depth must be 1-4, got ${o.depth}`);
@@ -233,7 +261,7 @@ function segmentTrainCommand(): Command {
       const res = await runSegmentation({
         dataset: o.dataset, downUp: o.downUp, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed,
         sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, lambdaU: o.lambdaU,
-        lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, quiet: o.quiet, command: command(),
+        lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, quiet: o.quiet, command: command(),
       });
       console.log(`${res.dataset} segnet ${res.downUp} seed=${res.seed}: mIoU ${fmt(res.mIoU)} (no background ${fmt(res.mIoUNoBackground)}), pixel accuracy ${fmt(res.pixelAccuracy)}, ${res.params} params, ${res.imagesPerSecond.toFixed(1)} img/s on ${res.backend}`);
       console.log(`wrote ${['model.json', 'weights.bin', 'results.json', 'predictions.png'].map((f) => join(o.out, f)).join(', ')}`);
