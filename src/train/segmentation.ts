@@ -15,7 +15,7 @@ import { numBatches } from '../data/datasets.js';
 import type { SceneSet } from '../data/scenes.js';
 import { liftConstraintLoss } from '../layers/index.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
-import type { TrainState } from './trainer.js';
+import { reportEpoch, type TrainState } from './trainer.js';
 import { SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
 
 /** The parts of a {@link SceneSet} training and evaluation need. */
@@ -249,15 +249,7 @@ export async function trainSegmentation(model: tf.LayersModel, train: SceneData,
         stats.testPixelAccuracy = ev.pixelAccuracy;
       }
       history.push(stats);
-      if (opts.onEpoch) {
-        // getWeights() returns the optimizer's live slot variables plus a fresh `iter` scalar.
-        const optimizerWeights = await optimizer.getWeights();
-        try {
-          await opts.onEpoch(stats, { epochsDone: epoch + 1, history: [...history], optimizerWeights });
-        } finally {
-          optimizerWeights[0]?.tensor.dispose();
-        }
-      }
+      if (opts.onEpoch) await reportEpoch(optimizer, opts.onEpoch, stats, epoch + 1, history);
     }
     // Resumed with every epoch already done: the final evaluation still has to happen.
     if (opts.test && final == null) final = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: true });

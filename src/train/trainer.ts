@@ -88,6 +88,22 @@ function decayedKernels(model: tf.LayersModel): tf.LayerVariable[] {
   return model.trainableWeights.filter((w) => /\/kernel$/.test(w.originalName));
 }
 
+/**
+ * Call an `onEpoch` hook with the state a checkpoint needs to resume (epochs done, history, the
+ * optimizer's slot variables). getWeights() returns the live slots plus a fresh `iter` scalar,
+ * which is freed afterwards.
+ */
+export async function reportEpoch<H>(
+  optimizer: tf.Optimizer, onEpoch: (stats: H, state: TrainState<H>) => Promise<void> | void, stats: H, epochsDone: number, history: H[],
+): Promise<void> {
+  const optimizerWeights = await optimizer.getWeights();
+  try {
+    await onEpoch(stats, { epochsDone, history: [...history], optimizerWeights });
+  } finally {
+    optimizerWeights[0]?.tensor.dispose();
+  }
+}
+
 export async function trainClassifier(model: tf.LayersModel, train: Dataset, opts: TrainOptions): Promise<TrainResult> {
   const optimizerName = opts.optimizer ?? 'adam';
   const schedule = opts.schedule ?? 'constant';
@@ -153,15 +169,7 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
       stats.testAccuracy = ev.accuracy;
     }
     history.push(stats);
-    if (opts.onEpoch) {
-      // getWeights() returns the optimizer's live slot variables plus a fresh `iter` scalar.
-      const optimizerWeights = await optimizer.getWeights();
-      try {
-        await opts.onEpoch(stats, { epochsDone: epoch + 1, history: [...history], optimizerWeights });
-      } finally {
-        optimizerWeights[0]?.tensor.dispose();
-      }
-    }
+    if (opts.onEpoch) await reportEpoch(optimizer, opts.onEpoch, stats, epoch + 1, history);
   }
   const final = opts.test ? evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true }) : undefined;
   optimizer.dispose();
