@@ -156,10 +156,10 @@ function depthwiseAlong(zp: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, onWasm
  *   for small kernels).
  */
 function depthwiseBackwardKernels(
-  g: tf.Tensor4D, z: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, idx: Int32Array,
+  g: tf.Tensor4D, zp: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, idx: Int32Array,
   outer: number, len: number, inner: number,
 ): { dz: tf.Tensor4D; ddk: tf.Tensor4D } {
-  const [n, h, w, c] = z.shape;
+  const [n, h, w, c] = g.shape;
   const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
   const amount = (k - 1) / 2;
   const kk = wasmDepthwiseTaps(k);
@@ -189,7 +189,6 @@ function depthwiseBackwardKernels(
     }
   }
   const ddk = tf.tidy(() => {
-    const zp = padForward(z, axis, amount, padMode);
     const taps: tf.Tensor[] = [];
     for (let t = 0; t < k; t++) {
       const begin = axis === 'width' ? [0, 0, t, 0] : [0, t, 0, 0];
@@ -216,13 +215,16 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     // Forward on the backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
     // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
     const onWasm = tf.getBackend() === 'wasm';
-    const hid = tf.reshape(depthwiseAlong(padForward(z, axis, amount, padMode), dk, axis, onWasm, db), [m, c]);
+    const zp = padForward(z, axis, amount, padMode);
+    const hid = tf.reshape(depthwiseAlong(zp, dk, axis, onWasm, db), [m, c]);
     const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
     const y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
-    save([z, hid, y, dk, pk2]);
+    // On wasm the backward needs the extended input (saving shares the buffer, no copy); the JS
+    // backward of the other backends reads the boundary through the index map instead.
+    save(onWasm ? [z, hid, y, dk, pk2, zp] : [z, hid, y, dk, pk2]);
 
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [zs, hids, ys, dks, pk2s] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D];
+      const [zs, hids, ys, dks, pk2s, zps] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor4D | undefined];
       const [gPre, dpk, dpb, ddb] = tf.tidy(() => {
         // g = dy·(1 − y²) at the pointwise output; plain matMuls (transposes done explicitly: the
         // wasm backend's matMul is several times slower with transpose flags).
@@ -237,7 +239,7 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
       const idx = padIndexMap(len, amount, padMode);
       if (onWasm) {
         const g4 = tf.reshape(gPre, [n, h, w, c]) as tf.Tensor4D;
-        const { dz, ddk } = depthwiseBackwardKernels(g4, zs, dks, axis, padMode, idx, outer, len, inner);
+        const { dz, ddk } = depthwiseBackwardKernels(g4, zps!, dks, axis, idx, outer, len, inner);
         tf.dispose([gPre, g4]);
         return [dz, ddk, ddb, dpk, dpb];
       }
