@@ -67,6 +67,10 @@ test('train, eval and resume end to end on real MNIST (tiny subset)', async () =
     assert.match(r.stderr, /resuming from epoch 1 of 2/);
     const res2 = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     assert.equal(res2.history.length, 2);
+    const bad = runCli(['train', ...common, '--epochs', '3', '--lr', '0.01', '--resume']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /was made with lr = 0\.001, not 0\.01/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

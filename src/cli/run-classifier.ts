@@ -3,16 +3,16 @@
  * (and the files model.json, weights.bin, results.json, checkpoints when an output dir is given).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, subsetBalanced, padDataset, recommendedAugmentation, type Dataset, type DatasetName } from '../data/index.js';
 import { buildClassifier, paramCount, type ArchName, type PoolName } from '../models/index.js';
-import { trainClassifier, saveCheckpoint, loadCheckpoint, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
+import { trainClassifier, saveCheckpoint, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
 import { backendInfo } from '../backend/index.js';
 import { fileIO } from '../io/file-io.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { VERSION } from '../version.js';
 import { createProgress } from './progress.js';
+import { resumeCheckpoint } from './resume.js';
 
 export interface ClassifierRunOptions {
   dataset: DatasetName;
@@ -95,9 +95,9 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   let model: tf.LayersModel;
   let resume: TrainState | undefined;
   if (o.resume) {
-    if (!o.out) throw new Error('--resume needs --out DIR with a checkpoint');
-    if (!existsSync(join(o.out, 'checkpoint', 'state.json'))) throw new Error(`--resume: no checkpoint in ${join(o.out, 'checkpoint')}`);
-    const ck = await loadCheckpoint(join(o.out, 'checkpoint'));
+    const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, [
+      'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'pad32', 'batchSize', 'lr', 'optimizer', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
+    ]);
     model = ck.model;
     resume = ck.state;
     process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);

@@ -13,7 +13,8 @@ import { buildSegNet, DOWN_UP_NAMES, paramCount, type DownUpName } from '../../m
 import { SCHEDULES, type ScheduleName } from '../../train/schedule.js';
 import { trainSegmentation, evaluateSegmentation, modelOutputKind, type SegEpochStats, type SegEvalResult } from '../../train/segmentation.js';
 import { backendInfo } from '../../backend/index.js';
-import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint.js';
+import { saveCheckpoint } from '../../train/checkpoint.js';
+import { resumeCheckpoint } from '../resume.js';
 import type { TrainState } from '../../train/trainer.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -134,19 +135,9 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
   let resume: TrainState<SegEpochStats> | undefined;
   let model: tf.LayersModel;
   if (o.resume) {
-    if (!o.out) throw new Error('--resume needs --out DIR with a checkpoint');
-    const ckDir = join(o.out, 'checkpoint');
-    if (!existsSync(join(ckDir, 'state.json'))) throw new Error(`--resume: no checkpoint in ${ckDir}`);
-    const ck = await loadCheckpoint<SegEpochStats>(ckDir);
-    const saved = (ck.meta.options ?? {}) as Partial<SegmentRunOptions>;
-    const current: Partial<SegmentRunOptions> = { ...o, sceneSeed };
-    for (const key of ['dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule'] as const) {
-      if (saved[key] !== undefined && saved[key] !== current[key]) {
-        ck.model.dispose();
-        ck.state.optimizerWeights?.forEach((w) => w.tensor.dispose());
-        throw new Error(`--resume: the checkpoint in ${ckDir} was made with ${key} = ${JSON.stringify(saved[key])}, not ${JSON.stringify(current[key])}`);
-      }
-    }
+    const ck = await resumeCheckpoint<SegEpochStats, SegmentRunOptions>(o.out, { ...o, sceneSeed }, [
+      'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
+    ]);
     model = ck.model;
     resume = ck.state;
     if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);
