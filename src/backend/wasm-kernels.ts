@@ -18,6 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeConcatKernel, makeIdentityKernel, makeSliceKernel, makeSplitVKernel } from './wasm-copy-kernels.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD, liftFilterGradKernel, liftFilterKernel } from './wasm-lift-filter.js';
+import { wasmThreadsState } from './wasm-threads.js';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
@@ -670,6 +672,9 @@ const SPECS: KernelSpec[] = [
   { kernelName: 'SplitV', make: (orig) => makeSplitVKernel(required(orig, 'SplitV')), override: true },
   { kernelName: 'Concat', make: (orig) => makeConcatKernel(required(orig, 'Concat')), override: true },
   { kernelName: 'Identity', make: (orig) => makeIdentityKernel(required(orig, 'Identity')), override: true },
+  // The LiftPool filter's forward and whole backward, one wasm call each (kernels of our own).
+  { kernelName: LIFT_FILTER, make: () => liftFilterKernel },
+  { kernelName: LIFT_FILTER_GRAD, make: () => liftFilterGradKernel },
   {
     kernelName: 'OneHot',
     make: (orig) => {
@@ -698,6 +703,8 @@ const ours = new Set<tf.KernelFunc>();
 export function registerWasmTrainingKernels(): string[] {
   const added: string[] = [];
   for (const spec of SPECS) {
+    // The lifting-filter module cannot run on the threaded build's shared memory.
+    if ((spec.kernelName === LIFT_FILTER || spec.kernelName === LIFT_FILTER_GRAD) && wasmThreadsState().enabled) continue;
     const existing = tf.getKernel(spec.kernelName, BACKEND);
     if (existing != null && (ours.has(existing.kernelFunc) || !spec.override)) continue;
     // Overrides need the wasm package's own kernel to be registered first

@@ -24,6 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LiftAxis, LiftFilterWeights, PadMode } from './types.js';
 import { effectivePadMode, padAxis } from './pad.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../backend/kernel-names.js';
 
 /**
  * Source index along the axis of each of the `length + 2·amount` samples of the padded signal, or
@@ -212,19 +213,47 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     const amount = (k - 1) / 2;
     const m = n * h * w;
     const pk2 = tf.reshape(pk, [c, c]);
-    // Forward on the backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
-    // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
+    const outer = axis === 'width' ? n * h : n;
+    const len = axis === 'width' ? w : h;
+    const inner = axis === 'width' ? c : w * c;
+    const idx = padIndexMap(len, amount, padMode);
     const onWasm = tf.getBackend() === 'wasm';
-    const zp = padForward(z, axis, amount, padMode);
-    const hid = tf.reshape(depthwiseAlong(zp, dk, axis, onWasm, db), [m, c]);
-    const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
-    const y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
-    // On wasm the backward needs the extended input (saving shares the buffer, no copy); the JS
-    // backward of the other backends reads the boundary through the index map instead.
-    save(onWasm ? [z, hid, y, dk, pk2, zp] : [z, hid, y, dk, pk2]);
+    // Where the backend has them (wasm, see ../backend), the forward and the whole backward run as
+    // one kernel each; they read the boundary through the pad index map.
+    const fwdKernel = tf.getKernel(LIFT_FILTER, tf.getBackend()) != null;
+    const gradKernel = tf.getKernel(LIFT_FILTER_GRAD, tf.getBackend()) != null;
+    let hid: tf.Tensor2D;
+    let y: tf.Tensor4D;
+    let zp: tf.Tensor4D | undefined;
+    if (fwdKernel) {
+      const idxT = tf.tensor1d(idx, 'int32');
+      [hid, y] = tf.engine().runKernel(LIFT_FILTER, { z, dk, db, pk: pk2, pb, idx: idxT }, { outer, len, inner }) as [tf.Tensor2D, tf.Tensor4D];
+      idxT.dispose();
+    } else {
+      // The backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
+      // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
+      zp = padForward(z, axis, amount, padMode);
+      hid = tf.reshape(depthwiseAlong(zp, dk, axis, onWasm, db), [m, c]);
+      const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
+      y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
+    }
+    // The kernel-based wasm backward needs the extended input (saving shares the buffer, no
+    // copy); the others read the boundary through the index map instead.
+    const zpSaved = onWasm && !gradKernel ? (zp ?? padForward(z, axis, amount, padMode)) : undefined;
+    save(zpSaved ? [z, hid, y, dk, pk2, zpSaved] : [z, hid, y, dk, pk2]);
 
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [zs, hids, ys, dks, pk2s, zps] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor4D | undefined];
+      if (gradKernel) {
+        const idxT = tf.tensor1d(idx, 'int32');
+        const [dz, ddk, ddb, dpk, dpb] = tf.engine().runKernel(
+          LIFT_FILTER_GRAD, { dy, y: ys, hid: hids, z: zs, dk: dks, pk: pk2s, idx: idxT }, { outer, len, inner },
+        ) as tf.Tensor[];
+        idxT.dispose();
+        const dpk4 = tf.reshape(dpk, [1, 1, c, c]);
+        dpk.dispose();
+        return [dz, ddk, ddb, dpk4, dpb];
+      }
       const [gPre, dpk, dpb, ddb] = tf.tidy(() => {
         // g = dy·(1 − y²) at the pointwise output; plain matMuls (transposes done explicitly: the
         // wasm backend's matMul is several times slower with transpose flags).
@@ -233,10 +262,6 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
         const gp = tf.mul(dHid, tf.step(hids));
         return [gp, tf.reshape(tf.matMul(tf.transpose(hids), g), [1, 1, c, c]), tf.sum(g, 0), tf.sum(gp, 0)];
       });
-      const outer = axis === 'width' ? n * h : n;
-      const len = axis === 'width' ? w : h;
-      const inner = axis === 'width' ? c : w * c;
-      const idx = padIndexMap(len, amount, padMode);
       if (onWasm) {
         const g4 = tf.reshape(gPre, [n, h, w, c]) as tf.Tensor4D;
         const { dz, ddk } = depthwiseBackwardKernels(g4, zps!, dks, axis, idx, outer, len, inner);

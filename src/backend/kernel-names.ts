@@ -1,0 +1,11 @@
+/**
+ * Names of the kernels this project adds to TF.js backends (not overrides of TF.js kernels).
+ * Kept apart from the kernels so that the lifting core can ask the registry for them without
+ * importing any backend code.
+ */
+
+/** The whole backward pass of the LiftPool filter (registered on wasm: ./wasm-lift-filter.ts). */
+export const LIFT_FILTER_GRAD = 'LiftPoolFilterGrad';
+
+/** The LiftPool filter's forward pass, returning the hidden layer too (wasm: ./wasm-lift-filter.ts). */
+export const LIFT_FILTER = 'LiftPoolFilter';

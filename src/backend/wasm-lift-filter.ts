@@ -1,0 +1,124 @@
+/**
+ * `LiftPoolFilter` and `LiftPoolFilterGrad`: the forward and the whole backward pass of the LiftPool
+ * predict/update filter `tanh(Conv1x1(ReLU(DepthwiseConv_K(Pad(z)))))`, each as one wasm call
+ * (native/lift_filter.c, built by scripts/build-wasm.sh into ./lift-filter-wasm.ts).
+ *
+ * The module is instantiated on the wasm backend's own `WebAssembly.Memory`, so it reads the
+ * saved tensors and writes the gradients in place, with no copy in or out of the heap. It is
+ * registered for the single-threaded wasm backend only (the threaded build's memory is shared,
+ * which this module does not declare); `src/lifting/fused-filter.ts` uses it when the current
+ * backend has it and falls back to backend kernels otherwise.
+ *
+ * `LiftPoolFilter` inputs: `z` [n,h,w,c], `dk` [1,K,c,1] or [K,1,c,1], `db` [c], `pk` [1,1,c,c]
+ * (or [c,c]), `pb` [c], `idx` (as below); outputs `hid` [n·h·w, c] (post-ReLU) and `y` [n,h,w,c].
+ *
+ * `LiftPoolFilterGrad` inputs: `dy, y` [n,h,w,c] (output gradient and output), `hid` [n·h·w, c] (post-ReLU hidden),
+ * `z` [n,h,w,c] (filter input), `dk` [1,K,c,1] or [K,1,c,1], `pk` [1,1,c,c], `idx` int32
+ * [len + K − 1] (source index of each padded sample along the axis, −1 for a zero).
+ * Attributes: `outer, len, inner` (the tensors as [outer, len, inner] along the axis).
+ * Outputs: `dz, ddk, ddb, dpk, dpb` (gradients of z and of the four weights).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
+import { LIFT_FILTER_WASM_BASE64 } from './lift-filter-wasm.js';
+
+export { LIFT_FILTER, LIFT_FILTER_GRAD };
+
+/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
+interface WasmMemoryLike {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: {
+  Memory: abstract new (...args: never[]) => WasmMemoryLike;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+};
+
+/** The parts of the wasm backend used here (structural, so the wasm package stays optional). */
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array; HEAP32: Int32Array; asm?: { memory?: unknown } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+type EntryFn = (...args: number[]) => void;
+interface Entries {
+  forward: EntryFn;
+  backward: EntryFn;
+}
+
+const instances = new WeakMap<WasmMemoryLike, Entries>();
+let compiled: object | undefined;
+
+/** The module's entry points, instantiated on the backend's memory (once per memory). */
+function entries(backend: WasmBackendLike): Entries {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new Error(`${LIFT_FILTER_GRAD}: the wasm backend's memory is not accessible (unexpected tfjs-backend-wasm build)`);
+  }
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+    throw new Error(`${LIFT_FILTER_GRAD}: not available on the threaded wasm backend (shared memory)`);
+  }
+  let f = instances.get(memory);
+  if (f == null) {
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(LIFT_FILTER_WASM_BASE64), (ch) => ch.charCodeAt(0)));
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    f = { forward: instance.exports.lift_filter_forward as EntryFn, backward: instance.exports.lift_filter_backward as EntryFn };
+    instances.set(memory, f);
+  }
+  return f;
+}
+
+function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const entry = backend.dataIdMap.get(t.dataId);
+  if (entry == null) throw new Error(`${LIFT_FILTER_GRAD}: tensor data not found on the wasm backend`);
+  return entry.memoryOffset;
+}
+
+/** Checks shared by both kernels; returns C and K. */
+function checkInputs(name: string, float: Record<string, tf.TensorInfo>, z: tf.TensorInfo, dk: tf.TensorInfo, idx: tf.TensorInfo, outer: number, len: number, inner: number): { c: number; k: number } {
+  const c = z.shape[3];
+  const k = tf.util.sizeFromShape(dk.shape) / c;
+  for (const [key, t] of Object.entries(float)) {
+    if (t.dtype !== 'float32') throw new Error(`${name}: ${key} must be float32, got ${t.dtype}`);
+  }
+  if (idx.dtype !== 'int32' || idx.shape[0] !== len + k - 1) {
+    throw new Error(`${name}: idx must be int32 of length ${len + k - 1}`);
+  }
+  if (outer * len * inner !== tf.util.sizeFromShape(z.shape) || inner % c !== 0) {
+    throw new Error(`${name}: [outer, len, inner] = [${outer}, ${len}, ${inner}] does not fit z [${z.shape.join(',')}]`);
+  }
+  return { c, k };
+}
+
+export const liftFilterKernel: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
+  const backend = b as unknown as WasmBackendLike;
+  const { z, dk, db, pk, pb, idx } = inputs as Record<string, tf.TensorInfo>;
+  const { outer, len, inner } = attrs as unknown as { outer: number; len: number; inner: number };
+  const { c, k } = checkInputs(LIFT_FILTER, { z, dk, db, pk, pb }, z, dk, idx, outer, len, inner);
+  const run = entries(backend).forward;
+  const hid = backend.makeOutput([tf.util.sizeFromShape(z.shape) / c, c], 'float32');
+  const y = backend.makeOutput(z.shape, 'float32');
+  const p = (t: tf.TensorInfo) => offset(backend, t);
+  run(p(z), p(dk), p(db), p(pk), p(pb), p(idx), outer, len, inner, c, k, p(hid), p(y));
+  return [hid, y];
+};
+
+export const liftFilterGradKernel: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
+  const backend = b as unknown as WasmBackendLike;
+  const { dy, y, hid, z, dk, pk, idx } = inputs as Record<string, tf.TensorInfo>;
+  const { outer, len, inner } = attrs as unknown as { outer: number; len: number; inner: number };
+  const { c, k } = checkInputs(LIFT_FILTER_GRAD, { dy, y, hid, z, dk, pk }, z, dk, idx, outer, len, inner);
+  const run = entries(backend).backward;
+  const dz = backend.makeOutput(z.shape, 'float32');
+  const ddk = backend.makeOutput(dk.shape, 'float32');
+  const ddb = backend.makeOutput([c], 'float32');
+  const dpk = backend.makeOutput(pk.shape, 'float32');
+  const dpb = backend.makeOutput([c], 'float32');
+  const scratch = backend.makeOutput([4 * c + 2 * c * c + k * c], 'float32');
+  const p = (t: tf.TensorInfo) => offset(backend, t);
+  run(p(dy), p(y), p(hid), p(z), p(dk), p(pk), p(idx), outer, len, inner, c, k, p(dz), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));
+  backend.disposeData(scratch.dataId);
+  return [dz, ddk, ddb, dpk, dpb];
+};
