@@ -184,13 +184,187 @@ void forward(const float *R z, const float *R dk, const float *R db, const float
   }
 }
 
+
+/* ------------------------------------------------------------------------------------------------
+ * SIMD versions for C a multiple of 4 (the common case): the same arithmetic in the same order as
+ * the scalar loops above, so both give the same floats, written with wasm SIMD intrinsics because
+ * the auto-vectoriser gives up on the fully unrolled loops of small compile-time C.
+ * ---------------------------------------------------------------------------------------------- */
+#include <wasm_simd128.h>
+
+typedef v128_t V;
+#define LD(ptr) wasm_v128_load(ptr)
+#define ST(ptr, v) wasm_v128_store(ptr, v)
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+#define SPLAT wasm_f32x4_splat
+
+/* tanh_f on four lanes. */
+static inline V tanh4(V x) {
+  V v = MUL(wasm_f32x4_abs(x), SPLAT(-2.f));
+  v = wasm_f32x4_pmax(SPLAT(-87.f), v);
+  const V n = wasm_f32x4_floor(ADD(MUL(v, SPLAT(1.44269504088896341f)), SPLAT(0.5f)));
+  const V f = SUB(SUB(v, MUL(n, SPLAT(0.693145751953125f))), MUL(n, SPLAT(1.42860682030941723212e-6f)));
+  V p = SPLAT(1.f / 5040.f);
+  p = ADD(MUL(p, f), SPLAT(1.f / 720.f));
+  p = ADD(MUL(p, f), SPLAT(1.f / 120.f));
+  p = ADD(MUL(p, f), SPLAT(1.f / 24.f));
+  p = ADD(MUL(p, f), SPLAT(1.f / 6.f));
+  p = ADD(MUL(p, f), SPLAT(0.5f));
+  p = ADD(MUL(p, f), SPLAT(1.f));
+  p = ADD(MUL(p, f), SPLAT(1.f));
+  const V scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  const V e = MUL(p, scale);
+  const V t = wasm_f32x4_div(SUB(SPLAT(1.f), e), ADD(SPLAT(1.f), e));
+  return wasm_v128_or(t, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000u)));
+}
+
+/* out[0..c) = init[0..c) + Σ_a s[a]·M[a·c + (0..c)], in blocks of 16 outputs held in registers;
+ * each block is passed to `fin` (tanh4 or the ReLU-mask step) through the macro below. */
+#define ROW_MATVEC(c, init, s, M, BLOCK_DONE)                                            \
+  for (int ob = 0; ob < (c); ob += 16) {                                                 \
+    if ((c) - ob >= 16) {                                                                \
+      V a0 = (init) ? LD((init) + ob) : wasm_f32x4_splat(0.f);                           \
+      V a1 = (init) ? LD((init) + ob + 4) : wasm_f32x4_splat(0.f);                       \
+      V a2 = (init) ? LD((init) + ob + 8) : wasm_f32x4_splat(0.f);                       \
+      V a3 = (init) ? LD((init) + ob + 12) : wasm_f32x4_splat(0.f);                      \
+      for (int a = 0; a < (c); a++) {                                                    \
+        const V h = SPLAT((s)[a]);                                                       \
+        const float *r = (M) + a * (c) + ob;                                             \
+        a0 = ADD(a0, MUL(h, LD(r)));                                                     \
+        a1 = ADD(a1, MUL(h, LD(r + 4)));                                                 \
+        a2 = ADD(a2, MUL(h, LD(r + 8)));                                                 \
+        a3 = ADD(a3, MUL(h, LD(r + 12)));                                                \
+      }                                                                                  \
+      BLOCK_DONE(ob, a0);                                                                \
+      BLOCK_DONE(ob + 4, a1);                                                            \
+      BLOCK_DONE(ob + 8, a2);                                                            \
+      BLOCK_DONE(ob + 12, a3);                                                           \
+    } else {                                                                             \
+      for (int q = ob; q < (c); q += 4) {                                                \
+        V a0 = (init) ? LD((init) + q) : wasm_f32x4_splat(0.f);                          \
+        for (int a = 0; a < (c); a++) a0 = ADD(a0, MUL(SPLAT((s)[a]), LD((M) + a * (c) + q))); \
+        BLOCK_DONE(q, a0);                                                               \
+      }                                                                                  \
+    }                                                                                    \
+  }
+
+static inline __attribute__((always_inline))
+void forward4(const float *R z, const float *R dk, const float *R db, const float *R pk, const float *R pb,
+              const int *R idx, int outer, int len, int inner, const int c, int k,
+              float *R hid, float *R y) {
+  const int positions = inner / c;
+  const V zero = wasm_f32x4_splat(0.f);
+  for (int o = 0; o < outer; o++) {
+    for (int i = 0; i < len; i++) {
+      const int *src = idx + i;
+      for (int p = 0; p < positions; p++) {
+        const int base = (o * len + i) * inner + p * c;
+        float *hr = hid + base;
+        float *yr = y + base;
+        for (int cb = 0; cb < c; cb += 4) {
+          V acc = LD(db + cb);
+          for (int t = 0; t < k; t++) {
+            const int s = src[t];
+            if (s < 0) continue;
+            acc = ADD(acc, MUL(LD(dk + t * c + cb), LD(z + (o * len + s) * inner + p * c + cb)));
+          }
+          ST(hr + cb, wasm_f32x4_pmax(zero, acc));
+        }
+#define Y_DONE(at, v) ST(yr + (at), tanh4(v))
+        ROW_MATVEC(c, pb, hr, pk, Y_DONE)
+#undef Y_DONE
+      }
+    }
+  }
+}
+
+static inline __attribute__((always_inline))
+void backward4(const float *R dy, const float *R y, const float *R hid, const float *R z,
+               const float *R dk, const float *R pk, const int *R idx,
+               int outer, int len, int inner, const int c, int k,
+               float *R dz, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
+               float *R scratch) {
+  const int positions = inner / c;
+  float *g = scratch;
+  float *gp = g + c;
+  float *pkT = gp + c;
+  float *aPk = pkT + c * c;
+  float *aDk = aPk + c * c;
+  float *aDb = aDk + k * c;
+  float *aPb = aDb + c;
+  const float *none = 0;
+  for (int a = 0; a < c; a++)
+    for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
+  zero(aPk, c * c + k * c + 2 * c);
+  zero(dpk, c * c);
+  zero(ddk, k * c);
+  zero(ddb, c);
+  zero(dpb, c);
+  zero(dz, outer * len * inner);
+  const V zerov = wasm_f32x4_splat(0.f);
+  int pending = 0;
+  for (int o = 0; o < outer; o++) {
+    for (int i = 0; i < len; i++) {
+      const int *src = idx + i;
+      for (int p = 0; p < positions; p++) {
+        const int base = (o * len + i) * inner + p * c;
+        const float *hr = hid + base;
+        for (int cb = 0; cb < c; cb += 4) {
+          const V yy = LD(y + base + cb);
+          const V gg = MUL(LD(dy + base + cb), SUB(SPLAT(1.f), MUL(yy, yy)));
+          ST(g + cb, gg);
+          ST(aPb + cb, ADD(LD(aPb + cb), gg));
+        }
+        for (int a = 0; a < c; a++) {
+          const V h = SPLAT(hr[a]);
+          float *row = aPk + a * c;
+          for (int cb = 0; cb < c; cb += 4) ST(row + cb, ADD(LD(row + cb), MUL(h, LD(g + cb))));
+        }
+#define GP_DONE(at, v)                                                        \
+  do {                                                                        \
+    const V masked = wasm_v128_and((v), wasm_f32x4_gt(LD(hr + (at)), zerov)); \
+    ST(gp + (at), masked);                                                    \
+    ST(aDb + (at), ADD(LD(aDb + (at)), masked));                              \
+  } while (0)
+        ROW_MATVEC(c, none, g, pkT, GP_DONE)
+#undef GP_DONE
+        for (int t = 0; t < k; t++) {
+          const int s = src[t];
+          if (s < 0) continue;
+          const int off = (o * len + s) * inner + p * c;
+          const float *w = dk + t * c;
+          float *ad = aDk + t * c;
+          for (int cb = 0; cb < c; cb += 4) {
+            const V v = LD(gp + cb);
+            ST(dz + off + cb, ADD(LD(dz + off + cb), MUL(LD(w + cb), v)));
+            ST(ad + cb, ADD(LD(ad + cb), MUL(v, LD(z + off + cb))));
+          }
+        }
+        if (++pending == FLUSH_ROWS) {
+          flush(dpk, aPk, c * c);
+          flush(ddk, aDk, k * c);
+          flush(ddb, aDb, c);
+          flush(dpb, aPb, c);
+          pending = 0;
+        }
+      }
+    }
+  }
+  flush(dpk, aPk, c * c);
+  flush(ddk, aDk, k * c);
+  flush(ddb, aDb, c);
+  flush(dpb, aPb, c);
+}
+
 __attribute__((export_name("lift_filter_forward")))
 void lift_filter_forward(const float *R z, const float *R dk, const float *R db, const float *R pk,
                          const float *R pb, const int *R idx, int outer, int len, int inner, int c, int k,
                          float *R hid, float *R y) {
 #define CASE(CC) \
   case CC: \
-    forward(z, dk, db, pk, pb, idx, outer, len, inner, CC, k, hid, y); \
+    forward4(z, dk, db, pk, pb, idx, outer, len, inner, CC, k, hid, y); \
     return;
   switch (c) {
     CASE(8)
@@ -198,7 +372,8 @@ void lift_filter_forward(const float *R z, const float *R dk, const float *R db,
     CASE(32)
     CASE(64)
     default:
-      forward(z, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y);
+      if (c % 4 == 0) forward4(z, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y);
+      else forward(z, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y);
   }
 #undef CASE
 }
@@ -213,7 +388,7 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
                           float *R scratch) {
 #define CASE(CC) \
   case CC: \
-    backward(dy, y, hid, z, dk, pk, idx, outer, len, inner, CC, k, dz, ddk, ddb, dpk, dpb, scratch); \
+    backward4(dy, y, hid, z, dk, pk, idx, outer, len, inner, CC, k, dz, ddk, ddb, dpk, dpb, scratch); \
     return;
   switch (c) {
     CASE(8)
@@ -221,7 +396,8 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
     CASE(32)
     CASE(64)
     default:
-      backward(dy, y, hid, z, dk, pk, idx, outer, len, inner, c, k, dz, ddk, ddb, dpk, dpb, scratch);
+      if (c % 4 == 0) backward4(dy, y, hid, z, dk, pk, idx, outer, len, inner, c, k, dz, ddk, ddb, dpk, dpb, scratch);
+      else backward(dy, y, hid, z, dk, pk, idx, outer, len, inner, c, k, dz, ddk, ddb, dpk, dpb, scratch);
   }
 #undef CASE
 }

@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs';
@@ -128,12 +129,44 @@ describe('wasm LiftPoolFilter / LiftPoolFilterGrad kernels', () => {
   });
 });
 
+test('threaded wasm (shared memory): the kernels stand aside and the filter trains on the fallback', () => {
+  // A fresh process: threads must be chosen before the wasm backend first initialises.
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-threads-'));
+  const script = join(dir, 'child.mts');
+  const src = (f: string) => JSON.stringify(pathToFileURL(join(process.cwd(), 'src', f)).href);
+  writeFileSync(script, [
+    `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs'))};`,
+    `import { useBestBackend, backendInfo } from ${src('backend/index.ts')};`,
+    `import { liftDown2d, initLiftWeights2d, liftWeightTensors, liftWeightsFromTensors } from ${src('lifting/index.ts')};`,
+    "await useBestBackend('wasm', { threads: 2 });",
+    'const x = tf.randomNormal([2, 6, 6, 4], 0, 1, "float32", 1);',
+    'const w = initLiftWeights2d(4, 5, { seed: 1 });',
+    'const g = tf.grads((xi, ...ws) => { const r = liftDown2d(xi, liftWeightsFromTensors(w, ws)); return tf.addN([tf.sum(r.ll), r.lossU]); })([x, ...liftWeightTensors(w)]);',
+    "console.log(JSON.stringify({ threads: backendInfo().threads, kernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, finite: g.every((t) => t.dataSync().every(Number.isFinite)) }));",
+    'process.exit(0);',
+  ].join('\n'));
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const last = JSON.parse(out.trim().split('\n').pop()!) as { threads: number; kernel: boolean; finite: boolean };
+  assert.deepEqual(last, { threads: 2, kernel: false, finite: true });
+});
+
 const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
 
 test('the committed wasm module is what scripts/build-wasm.sh makes from native/lift_filter.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'liftpool-wasm-')), 'lift-filter-wasm.ts');
-  execFileSync('bash', ['scripts/build-wasm.sh', out], { stdio: 'pipe' });
-  const fresh = readFileSync(out, 'utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-wasm-'));
+  const out = join(dir, 'lift-filter-wasm.ts');
+  let fresh: string;
+  try {
+    execFileSync('bash', ['scripts/build-wasm.sh', out], { stdio: 'pipe' });
+    fresh = readFileSync(out, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const committed = readFileSync('src/backend/lift-filter-wasm.ts', 'utf8');
   const body = (s: string) => s.split('\n').filter((l) => !l.startsWith('//')).join('\n');
   assert.ok(body(fresh) === body(committed), 'src/backend/lift-filter-wasm.ts is stale: run scripts/build-wasm.sh and commit it');
