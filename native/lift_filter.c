@@ -37,7 +37,7 @@ static void zero(float *R a, int n) {
 /*
  * dy, y, hid, z, dz: [outer, len, inner]; dk, ddk: [k, c]; pk, dpk: [c, c] (in, out);
  * db-free: ddb, dpb: [c]; idx: [len + k − 1] source index along the axis of each padded sample;
- * scratch: 4c + 2c² + kc floats.
+ * scratch: 4c + 2c² + kc + 256c floats (FLUSH_ROWS rows of g for the SIMD version).
  */
 static inline __attribute__((always_inline))
 void backward(const float *R dy, const float *R y, const float *R hid, const float *R z,
@@ -280,6 +280,52 @@ void forward4(const float *R z, const float *R dk, const float *R db, const floa
   }
 }
 
+/* dpk[a, :] += Σ_r hb[r·c + a] · gb[r·c + :] over `rows` consecutive rows (hidᵀg of one block),
+ * two rows of dpk × 16 columns at a time in registers. */
+static inline __attribute__((always_inline))
+void block_outer(const float *R hb, const float *R gb, int rows, const int c, float *R dpk) {
+  for (int a = 0; a < c; a += 2) {
+    int ob = 0;
+    for (; ob + 16 <= c; ob += 16) {
+      V x0 = wasm_f32x4_splat(0.f), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+      for (int r = 0; r < rows; r++) {
+        const float *gr = gb + r * c + ob;
+        const V g0 = LD(gr), g1 = LD(gr + 4), g2 = LD(gr + 8), g3 = LD(gr + 12);
+        const V h0 = SPLAT(hb[r * c + a]), h1 = SPLAT(hb[r * c + a + 1]);
+        x0 = ADD(x0, MUL(h0, g0));
+        x1 = ADD(x1, MUL(h0, g1));
+        x2 = ADD(x2, MUL(h0, g2));
+        x3 = ADD(x3, MUL(h0, g3));
+        y0 = ADD(y0, MUL(h1, g0));
+        y1 = ADD(y1, MUL(h1, g1));
+        y2 = ADD(y2, MUL(h1, g2));
+        y3 = ADD(y3, MUL(h1, g3));
+      }
+      float *d0 = dpk + a * c + ob;
+      float *d1 = d0 + c;
+      ST(d0, ADD(LD(d0), x0));
+      ST(d0 + 4, ADD(LD(d0 + 4), x1));
+      ST(d0 + 8, ADD(LD(d0 + 8), x2));
+      ST(d0 + 12, ADD(LD(d0 + 12), x3));
+      ST(d1, ADD(LD(d1), y0));
+      ST(d1 + 4, ADD(LD(d1 + 4), y1));
+      ST(d1 + 8, ADD(LD(d1 + 8), y2));
+      ST(d1 + 12, ADD(LD(d1 + 12), y3));
+    }
+    for (; ob < c; ob += 4) {
+      V x0 = wasm_f32x4_splat(0.f), y0 = x0;
+      for (int r = 0; r < rows; r++) {
+        const V g0 = LD(gb + r * c + ob);
+        x0 = ADD(x0, MUL(SPLAT(hb[r * c + a]), g0));
+        y0 = ADD(y0, MUL(SPLAT(hb[r * c + a + 1]), g0));
+      }
+      float *d0 = dpk + a * c + ob;
+      ST(d0, ADD(LD(d0), x0));
+      ST(d0 + c, ADD(LD(d0 + c), y0));
+    }
+  }
+}
+
 static inline __attribute__((always_inline))
 void backward4(const float *R dy, const float *R y, const float *R hid, const float *R z,
                const float *R dk, const float *R pk, const int *R idx,
@@ -294,6 +340,7 @@ void backward4(const float *R dy, const float *R y, const float *R hid, const fl
   float *aDk = aPk + c * c;
   float *aDb = aDk + k * c;
   float *aPb = aDb + c;
+  float *gbuf = aPb + c; /* FLUSH_ROWS rows of g */
   const float *none = 0;
   for (int a = 0; a < c; a++)
     for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
@@ -311,16 +358,12 @@ void backward4(const float *R dy, const float *R y, const float *R hid, const fl
       for (int p = 0; p < positions; p++) {
         const int base = (o * len + i) * inner + p * c;
         const float *hr = hid + base;
+        g = gbuf + pending * c;
         for (int cb = 0; cb < c; cb += 4) {
           const V yy = LD(y + base + cb);
           const V gg = MUL(LD(dy + base + cb), SUB(SPLAT(1.f), MUL(yy, yy)));
           ST(g + cb, gg);
           ST(aPb + cb, ADD(LD(aPb + cb), gg));
-        }
-        for (int a = 0; a < c; a++) {
-          const V h = SPLAT(hr[a]);
-          float *row = aPk + a * c;
-          for (int cb = 0; cb < c; cb += 4) ST(row + cb, ADD(LD(row + cb), MUL(h, LD(g + cb))));
         }
 #define GP_DONE(at, v)                                                        \
   do {                                                                        \
@@ -343,7 +386,7 @@ void backward4(const float *R dy, const float *R y, const float *R hid, const fl
           }
         }
         if (++pending == FLUSH_ROWS) {
-          flush(dpk, aPk, c * c);
+          block_outer(hr + c - FLUSH_ROWS * c, gbuf, FLUSH_ROWS, c, dpk);
           flush(ddk, aDk, k * c);
           flush(ddb, aDb, c);
           flush(dpb, aPb, c);
@@ -352,7 +395,7 @@ void backward4(const float *R dy, const float *R y, const float *R hid, const fl
       }
     }
   }
-  flush(dpk, aPk, c * c);
+  block_outer(hid + outer * len * inner - pending * c, gbuf, pending, c, dpk);
   flush(ddk, aDk, k * c);
   flush(ddb, aDb, c);
   flush(dpb, aPb, c);

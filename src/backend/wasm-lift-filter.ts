@@ -42,6 +42,9 @@ interface WasmBackendLike {
   disposeData(dataId: object): boolean;
 }
 
+/** Rows of g the backward keeps for its block outer product (FLUSH_ROWS in native/lift_filter.c). */
+const SCRATCH_ROWS = 256;
+
 type EntryFn = (...args: number[]) => void;
 interface Entries {
   forward: EntryFn;
@@ -116,7 +119,7 @@ export const liftFilterGradKernel: tf.KernelFunc = ({ inputs, backend: b, attrs 
   const ddb = backend.makeOutput([c], 'float32');
   const dpk = backend.makeOutput(pk.shape, 'float32');
   const dpb = backend.makeOutput([c], 'float32');
-  const scratch = backend.makeOutput([4 * c + 2 * c * c + k * c], 'float32');
+  const scratch = backend.makeOutput([4 * c + 2 * c * c + k * c + SCRATCH_ROWS * c], 'float32');
   const p = (t: tf.TensorInfo) => offset(backend, t);
   run(p(dy), p(y), p(hid), p(z), p(dk), p(pk), p(idx), outer, len, inner, c, k, p(dz), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));
   backend.disposeData(scratch.dataId);
