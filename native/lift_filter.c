@@ -34,6 +34,32 @@ static void zero(float *R a, int n) {
   for (int j = 0; j < n; j++) a[j] = 0.f;
 }
 
+/* Scratch layout of the backward: g, gp [c]; Pᵀ [c·c]; partial sums of dpk [c·c], ddk [k·c], ddb
+ * and dpb [c]; FLUSH_ROWS rows of g (SIMD version). Pointers are locals (no memory of our own). */
+#define SCRATCH_LAYOUT        \
+  float *g = scratch;         \
+  float *gp = g + c;          \
+  float *pkT = gp + c;        \
+  float *aPk = pkT + c * c;   \
+  float *aDk = aPk + c * c;   \
+  float *aDb = aDk + k * c;   \
+  float *aPb = aDb + c;       \
+  float *gbuf = aPb + c
+
+/* Pᵀ into the scratch; partial sums and every output (dz: n floats) zeroed. */
+static void prepare_backward(const float *R pk, int c, int k, float *R scratch, float *R dz, int n,
+                             float *R ddk, float *R ddb, float *R dpk, float *R dpb) {
+  float *pkT = scratch + 2 * c;
+  for (int a = 0; a < c; a++)
+    for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
+  zero(pkT + c * c, c * c + k * c + 2 * c);
+  zero(dpk, c * c);
+  zero(ddk, k * c);
+  zero(ddb, c);
+  zero(dpb, c);
+  zero(dz, n);
+}
+
 /*
  * dy, y, hid, z, dz: [outer, len, inner]; dk, ddk: [k, c]; pk, dpk: [c, c] (in, out);
  * db-free: ddb, dpb: [c]; idx: [len + k − 1] source index along the axis of each padded sample;
@@ -46,21 +72,9 @@ void backward(const float *R dy, const float *R y, const float *R hid, const flo
               float *R dz, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
               float *R scratch) {
   const int positions = inner / c;
-  float *g = scratch;
-  float *gp = g + c;
-  float *pkT = gp + c;
-  float *aPk = pkT + c * c;
-  float *aDk = aPk + c * c;
-  float *aDb = aDk + k * c;
-  float *aPb = aDb + c;
-  for (int a = 0; a < c; a++)
-    for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
-  zero(aPk, c * c + k * c + 2 * c);
-  zero(dpk, c * c);
-  zero(ddk, k * c);
-  zero(ddb, c);
-  zero(dpb, c);
-  zero(dz, outer * len * inner);
+  SCRATCH_LAYOUT;
+  (void)gbuf;
+  prepare_backward(pk, c, k, scratch, dz, outer * len * inner, ddk, ddb, dpk, dpb);
   int pending = 0;
   for (int o = 0; o < outer; o++) {
     for (int i = 0; i < len; i++) {
@@ -333,23 +347,10 @@ void backward4(const float *R dy, const float *R y, const float *R hid, const fl
                float *R dz, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
                float *R scratch) {
   const int positions = inner / c;
-  float *g = scratch;
-  float *gp = g + c;
-  float *pkT = gp + c;
-  float *aPk = pkT + c * c;
-  float *aDk = aPk + c * c;
-  float *aDb = aDk + k * c;
-  float *aPb = aDb + c;
-  float *gbuf = aPb + c; /* FLUSH_ROWS rows of g */
+  SCRATCH_LAYOUT;
+  (void)aPk; /* dpk is summed per block by block_outer */
   const float *none = 0;
-  for (int a = 0; a < c; a++)
-    for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
-  zero(aPk, c * c + k * c + 2 * c);
-  zero(dpk, c * c);
-  zero(ddk, k * c);
-  zero(ddb, c);
-  zero(dpb, c);
-  zero(dz, outer * len * inner);
+  prepare_backward(pk, c, k, scratch, dz, outer * len * inner, ddk, ddb, dpk, dpb);
   const V zerov = wasm_f32x4_splat(0.f);
   int pending = 0;
   for (int o = 0; o < outer; o++) {
