@@ -15,6 +15,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 import { enableWasmThreads, wasmThreadsState } from './wasm-threads.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
+import { liftFilterKernelsUsable } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 
@@ -104,6 +106,7 @@ export async function useBestBackend(
     case 'wasm':
       await setupWasm(opts);
       await setAndCheck('wasm');
+      checkLiftFilterKernels();
       return 'wasm';
     case 'cpu':
       await setAndCheck('cpu');
@@ -116,6 +119,7 @@ export async function useBestBackend(
       await setupWasm(opts);
       if (await tf.setBackend('wasm')) {
         await tf.ready();
+        checkLiftFilterKernels();
         return 'wasm';
       }
       await setAndCheck('cpu');
@@ -123,6 +127,19 @@ export async function useBestBackend(
     }
     default:
       throw new Error(`Unknown backend preference '${String(preference)}' (expected auto|wasm|cpu|tensorflow)`);
+  }
+}
+
+/**
+ * The LiftPool filter's wasm kernels run on the backend's own memory. Where that is not possible
+ * (threaded build: shared memory; a build whose memory is not reachable; a runtime that refuses the
+ * module) they are unregistered, and the filter uses the backend's kernels instead.
+ */
+function checkLiftFilterKernels(): void {
+  if (tf.getKernel(LIFT_FILTER, 'wasm') == null || liftFilterKernelsUsable(tf.backend())) return;
+  for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) tf.unregisterKernel(name, 'wasm');
+  if (!wasmThreadsState().enabled) {
+    console.warn('liftpool: the LiftPool filter wasm kernels cannot run on this wasm backend; using the slower backend kernels');
   }
 }
 

@@ -73,6 +73,19 @@ function entries(backend: WasmBackendLike): Entries {
   return f;
 }
 
+/**
+ * Whether the kernels can run on this wasm backend instance: its memory is reachable and not
+ * shared, and the module compiles and instantiates on it (done here, once, as a side effect).
+ */
+export function liftFilterKernelsUsable(backend: unknown): boolean {
+  try {
+    entries(backend as WasmBackendLike);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
   const entry = backend.dataIdMap.get(t.dataId);
   if (entry == null) throw new Error(`${LIFT_FILTER_GRAD}: tensor data not found on the wasm backend`);
