@@ -156,6 +156,9 @@ describe('wasm training kernels match cpu', () => {
       [2, 2, 'same'],
       [3, 3, 'same'],
       [3, 2, 'valid'],
+      [2, 1, 'valid'], // BlurPool's max pool
+      [2, 1, 'same'],
+      [3, 1, 'same'],
     ] as const) {
       await compare(`maxPool ties k${k} s${s} ${pad}`, [q], (x) => tf.maxPool(x as tf.Tensor4D, k, s, pad));
     }

@@ -516,10 +516,17 @@ export function maxPoolGradNHWC(
         );
       }
     }
-    const taps = tf.stack(list, 4); // [n, ho, wo, c, t]
-    const arg = tf.argMax(taps, 4);
-    const routed = tf.mul(tf.cast(tf.oneHot(arg, t), 'float32'), tf.expandDims(dy, 4)); // [n, ho, wo, c, t]
-    const parts = tf.unstack(routed, 4);
+    // Route dy to the first maximum of each window, tap by tap in scan order (as argMax would:
+    // ties go to the first tap). Kept per tap as [n, ho, wo, c] tensors: stacking the taps on a
+    // new innermost axis and unstacking them again (argMax + oneHot) made 1-float runs that cost
+    // seconds per step on wasm (Pack/Unpack), e.g. for BlurPool's stride-1 max pool.
+    const y = output ?? tf.maxPool(x, filterSize, strides, pad as 'same', dimRoundingMode);
+    let open: tf.Tensor = tf.onesLike(y);
+    const parts: tf.Tensor[] = list.map((tap) => {
+      const hit = tf.mul(tf.cast(tf.equal(tap, y), 'float32'), open);
+      open = tf.sub(open, hit);
+      return tf.mul(hit, dy);
+    });
     const placed: tf.Tensor4D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
