@@ -1,5 +1,5 @@
 /**
- * The wasm Slice / SplitV / Concat replacements (src/backend/wasm-copy-kernels.ts) give exactly
+ * The wasm Slice / SplitV / Concat / Tile replacements (src/backend/wasm-copy-kernels.ts) give exactly
  * the cpu backend's results for every rank, axis, dtype and box shape, including short runs
  * (element loop), long runs (copyWithin) and whole-tensor slices.
  */
@@ -33,7 +33,7 @@ async function both(shape: number[], dtype: 'float32' | 'int32' | 'bool', f: (x:
   return [await run('cpu'), await run('wasm')];
 }
 
-describe('wasm Slice / SplitV / Concat kernels', () => {
+describe('wasm Slice / SplitV / Concat / Tile kernels', () => {
   before(async () => {
     await useBestBackend('wasm');
     assert.ok(isOurWasmKernel('Slice') && isOurWasmKernel('SplitV') && isOurWasmKernel('Concat'));
@@ -97,4 +97,39 @@ describe('wasm Slice / SplitV / Concat kernels', () => {
     const [c, w] = await both([2, 3, 4, 8], 'float32', f);
     assert.deepEqual(w, c);
   });
+
+  test('tile: one repeated block (the fast path) and every other tiling, all dtypes, bit for bit', async () => {
+    assert.ok(isOurWasmKernel('Tile'));
+    const cases: [number[], number[]][] = [
+      [[1, 1, 1, 16], [32, 7, 5, 1]], // batch-norm gradient broadcast
+      [[1, 1, 3], [4, 5, 1]],
+      [[1, 6], [7, 1]],
+      [[5], [3]],
+      [[1, 1, 1, 2], [1, 1, 1, 1]],
+      [[1, 4], [3, 0]],
+      [[2, 1, 3], [1, 4, 1]], // not one block: the package's kernel
+      [[2, 3], [2, 2]],
+      [[3, 1, 2, 2], [1, 1, 3, 1]],
+    ];
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const [shape, reps] of cases) {
+        const [c, w] = await both(shape, dtype, (x) => tf.tile(x, reps));
+        assert.deepEqual(w, c, `${dtype} tile of [${shape}] by [${reps}]`);
+      }
+    }
+  });
+
+  test('batch-norm gradients (which tile) match cpu', async () => {
+    const f = (x: tf.Tensor) =>
+      tf.grads((y: tf.Tensor, scale: tf.Tensor) => {
+        const { mean, variance } = tf.moments(y, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.batchNorm(y, mean, variance, tf.zeros([8]), scale, 1e-3), tf.range(0, 2 * 3 * 4 * 8).reshape([2, 3, 4, 8])));
+      })([x, tf.linspace(0.5, 2, 8)]);
+    const [c, w] = await both([2, 3, 4, 8], 'float32', f);
+    for (let i = 0; i < c.length; i++) {
+      const diff = Math.max(...c[i].map((v, j) => Math.abs(v - w[i][j])));
+      assert.ok(diff < 1e-4, `gradient ${i}: max difference ${diff}`);
+    }
+  });
 });
+
