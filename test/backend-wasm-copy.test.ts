@@ -1,5 +1,5 @@
 /**
- * The wasm Slice / SplitV / Concat / Tile replacements (src/backend/wasm-copy-kernels.ts) give exactly
+ * The wasm Slice / SplitV / Concat / Tile / Reverse replacements (src/backend/wasm-copy-kernels.ts) give exactly
  * the cpu backend's results for every rank, axis, dtype and box shape, including short runs
  * (element loop), long runs (copyWithin) and whole-tensor slices.
  */
@@ -33,7 +33,7 @@ async function both(shape: number[], dtype: 'float32' | 'int32' | 'bool', f: (x:
   return [await run('cpu'), await run('wasm')];
 }
 
-describe('wasm Slice / SplitV / Concat / Tile kernels', () => {
+describe('wasm Slice / SplitV / Concat / Tile / Reverse kernels', () => {
   before(async () => {
     await useBestBackend('wasm');
     assert.ok(isOurWasmKernel('Slice') && isOurWasmKernel('SplitV') && isOurWasmKernel('Concat'));
@@ -115,6 +115,20 @@ describe('wasm Slice / SplitV / Concat / Tile kernels', () => {
       for (const [shape, reps] of cases) {
         const [c, w] = await both(shape, dtype, (x) => tf.tile(x, reps));
         assert.deepEqual(w, c, `${dtype} tile of [${shape}] by [${reps}]`);
+      }
+    }
+  });
+
+  test('reverse: every subset of axes of ranks 1–5, all dtypes, bit for bit', async () => {
+    assert.ok(isOurWasmKernel('Reverse'));
+    for (const shape of [[7], [3, 5], [2, 3, 4], [3, 3, 4, 5], [2, 3, 2, 3, 4], [1, 4, 1, 3]]) {
+      const rank = shape.length;
+      for (let mask = 0; mask < 1 << rank; mask++) {
+        const axes = Array.from({ length: rank }, (_, a) => a).filter((a) => mask & (1 << a));
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          const [c, w] = await both(shape, dtype, (x) => tf.reverse(x, axes));
+          assert.deepEqual(w, c, `${dtype} reverse of [${shape}] on [${axes}]`);
+        }
       }
     }
   });

@@ -195,3 +195,43 @@ export function makeTileKernel(original: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+/**
+ * `Reverse` as heap-to-heap copies of the contiguous runs behind the last reversed axis (a whole
+ * `Cin·Cout` block per tap when a conv filter is flipped for the input gradient). The wasm
+ * package's kernel costs ~80 ns per element (a 3×3×128×128 filter: ~12 ms).
+ */
+export function makeReverseKernel(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const shape = x.shape;
+    const rank = shape.length;
+    const total = tf.util.sizeFromShape(shape);
+    if (!['float32', 'int32', 'bool'].includes(x.dtype) || rank === 0 || total === 0) return original(args);
+    const reversed = new Array<boolean>(rank).fill(false);
+    for (const a of tf.util.parseAxisParam((args.attrs as unknown as { dims: number | number[] }).dims, shape)) reversed[a] = true;
+    let d = rank - 1; // the last reversed axis: everything after it is one contiguous run
+    while (d >= 0 && !reversed[d]) d--;
+    const backend = args.backend as unknown as WasmBackendLike;
+    const out = backend.makeOutput([...shape], x.dtype);
+    const { heap, at: outAt } = heapView(backend, out);
+    const xAt = heapView(backend, x).at;
+    if (d < 0) {
+      copyRun(heap, outAt, xAt, total);
+      return out;
+    }
+    const strides = [...tf.util.computeStrides(shape), 1];
+    const run = strides[d];
+    const idx = new Array<number>(d + 1).fill(0);
+    for (let dst = 0; dst < total; dst += run) {
+      let src = 0;
+      for (let a = 0; a <= d; a++) src += (reversed[a] ? shape[a] - 1 - idx[a] : idx[a]) * strides[a];
+      copyRun(heap, outAt + dst, xAt + src, run);
+      for (let a = d; a >= 0; a--) {
+        if (++idx[a] < shape[a]) break;
+        idx[a] = 0;
+      }
+    }
+    return out;
+  };
+}

@@ -17,7 +17,7 @@
  * kernel on the gradient tape, and every intermediate is freed by a tidy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeConcatKernel, makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeTileKernel } from './wasm-copy-kernels.js';
+import { makeConcatKernel, makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeTileKernel, makeReverseKernel } from './wasm-copy-kernels.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD, liftFilterGradKernel, liftFilterKernel } from './wasm-lift-filter.js';
 import { wasmThreadsState } from './wasm-threads.js';
 
@@ -680,6 +680,7 @@ const SPECS: KernelSpec[] = [
   { kernelName: 'Concat', make: (orig) => makeConcatKernel(required(orig, 'Concat')), override: true },
   { kernelName: 'Identity', make: (orig) => makeIdentityKernel(required(orig, 'Identity')), override: true },
   { kernelName: 'Tile', make: (orig) => makeTileKernel(required(orig, 'Tile')), override: true },
+  { kernelName: 'Reverse', make: (orig) => makeReverseKernel(required(orig, 'Reverse')), override: true },
   // The LiftPool filter's forward and whole backward, one wasm call each (kernels of our own).
   { kernelName: LIFT_FILTER, make: () => liftFilterKernel },
   { kernelName: LIFT_FILTER_GRAD, make: () => liftFilterGradKernel },
