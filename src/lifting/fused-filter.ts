@@ -7,16 +7,22 @@
  * full pass over memory; on the wasm backend several of them are slow (Reverse, the depthwise
  * backprop kernels, matMul with transposed operands). Here:
  *
+ * - where the backend has the kernels `LiftPoolFilter` and `LiftPoolFilterGrad` (registered on the
+ *   single-threaded wasm backend by ../backend: C with wasm SIMD, native/lift_filter.c), the
+ *   forward and the whole backward are one kernel call each, reading the boundary through the pad
+ *   index map. This module only asks the kernel registry for them; it imports no backend code.
+ *   Otherwise, on the backend's standard kernels:
  * - forward: mirror padding, the backend's fused depthwise conv + bias + ReLU, one matMul for the
  *   1×1 conv with `tanh(x) = 2·sigmoid(2x) − 1`;
  * - backward: `dy·(1−y²)`, two plain matMuls (explicit transposes: the wasm backend's matMul is
- *   ~8× slower with transpose flags), the ReLU mask, then the depthwise gradients. On wasm these
- *   run on the backend's kernels (a 9-tap depthwise correlation for the input gradient whose
+ *   ~8× slower with transpose flags), the ReLU mask, then the depthwise gradients. On wasm (threaded
+ *   build) these run on the backend's kernels (a 9-tap depthwise correlation for the input gradient whose
  *   boundary samples one JS pass folds back onto their sources; one product + sum per tap for the
  *   kernel gradient), because XNNPACK is ~4–15× faster than a JS loop over typed arrays there. On
  *   the other backends one JS pass computes both depthwise gradients and the boundary scatter.
  *
- * On wasm the K-tap depthwise kernel also runs zero-extended to 9 taps (see `wasmDepthwiseTaps`).
+ * On wasm without the filter kernels the K-tap depthwise kernel runs zero-extended to 9 taps (see
+ * `wasmDepthwiseTaps`).
  *
  * The semantics (pad modes, short-axis fallback) are those of `padAxis`, via the same
  * `effectivePadMode`. Works on every backend that can `dataSync` (cpu, wasm, tensorflow).
