@@ -122,7 +122,13 @@ describe('wasm LiftPoolFilter / LiftPoolFilterGrad kernels', () => {
     assert.throws(() => tf.engine().runKernel(LIFT_FILTER, { z, dk, db: b, pk, pb: b, idx }, { outer: 1, len: 4, inner: 3 }), /does not fit z/);
     const zInt = tf.zeros([1, 2, 4, 3], 'int32');
     assert.throws(() => tf.engine().runKernel(LIFT_FILTER, { z: zInt, dk, db: b, pk, pb: b, idx }, { outer: 2, len: 4, inner: 3 }), /z must be float32/);
-    tf.dispose([z, dk, pk, b, shortIdx, idx, zInt]);
+    const pkWrong = tf.zeros([3, 2]);
+    assert.throws(() => tf.engine().runKernel(LIFT_FILTER, { z, dk, db: b, pk: pkWrong, pb: b, idx }, { outer: 2, len: 4, inner: 3 }), /pk must have 9 elements/);
+    const dy = tf.zeros([1, 2, 4, 2]);
+    assert.throws(() => tf.engine().runKernel(LIFT_FILTER_GRAD, { dy, y: z, hid: z, z, dk, pk, idx }, { outer: 2, len: 4, inner: 3 }), /dy must have 24 elements/);
+    const dkEven = tf.zeros([1, 4, 3, 1]);
+    assert.throws(() => tf.engine().runKernel(LIFT_FILTER, { z, dk: dkEven, db: b, pk, pb: b, idx }, { outer: 2, len: 4, inner: 3 }), /K odd/);
+    tf.dispose([z, dk, pk, b, shortIdx, idx, zInt, pkWrong, dy, dkEven]);
   });
 
   test('no tensor leaks', () => {

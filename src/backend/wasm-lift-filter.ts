@@ -36,7 +36,7 @@ declare const WebAssembly: {
 
 /** The parts of the wasm backend used here (structural, so the wasm package stays optional). */
 interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array; HEAP32: Int32Array; asm?: { memory?: unknown } };
+  wasm: { asm?: { memory?: unknown } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object): boolean;
@@ -58,10 +58,10 @@ let compiled: object | undefined;
 function entries(backend: WasmBackendLike): Entries {
   const memory = backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) {
-    throw new Error(`${LIFT_FILTER_GRAD}: the wasm backend's memory is not accessible (unexpected tfjs-backend-wasm build)`);
+    throw new Error("LiftPool filter kernels: the wasm backend's memory is not accessible (unexpected tfjs-backend-wasm build)");
   }
   if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
-    throw new Error(`${LIFT_FILTER_GRAD}: not available on the threaded wasm backend (shared memory)`);
+    throw new Error('LiftPool filter kernels: not available on the threaded wasm backend (shared memory)');
   }
   let f = instances.get(memory);
   if (f == null) {
@@ -88,21 +88,36 @@ export function liftFilterKernelsUsable(backend: unknown): boolean {
 
 function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
   const entry = backend.dataIdMap.get(t.dataId);
-  if (entry == null) throw new Error(`${LIFT_FILTER_GRAD}: tensor data not found on the wasm backend`);
+  if (entry == null) throw new Error('LiftPool filter kernels: tensor data not found on the wasm backend');
   return entry.memoryOffset;
 }
 
-/** Checks shared by both kernels; returns C and K. */
-function checkInputs(name: string, float: Record<string, tf.TensorInfo>, z: tf.TensorInfo, dk: tf.TensorInfo, idx: tf.TensorInfo, outer: number, len: number, inner: number): { c: number; k: number } {
+/**
+ * Checks shared by both kernels (the C code trusts these sizes); returns C and K. `full` are the
+ * tensors with z's size, `perChannel` those of length C.
+ */
+function checkInputs(
+  name: string, z: tf.TensorInfo, dk: tf.TensorInfo, pk: tf.TensorInfo, idx: tf.TensorInfo,
+  full: Record<string, tf.TensorInfo>, perChannel: Record<string, tf.TensorInfo>, outer: number, len: number, inner: number,
+): { c: number; k: number } {
   const c = z.shape[3];
+  const size = tf.util.sizeFromShape(z.shape);
+  if (z.shape.length !== 4 || !(c > 0)) throw new Error(`${name}: z must be [n,h,w,c] with c > 0, got [${z.shape.join(',')}]`);
   const k = tf.util.sizeFromShape(dk.shape) / c;
-  for (const [key, t] of Object.entries(float)) {
+  if (!Number.isInteger(k) || k % 2 !== 1) throw new Error(`${name}: dk [${dk.shape.join(',')}] is not K×${c} taps with K odd`);
+  const sizes: [string, tf.TensorInfo, number][] = [
+    ...Object.entries(full).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, size]),
+    ...Object.entries(perChannel).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, c]),
+    ['pk', pk, c * c],
+  ];
+  for (const [key, t, n] of [...sizes, ['dk', dk, k * c] as [string, tf.TensorInfo, number]]) {
     if (t.dtype !== 'float32') throw new Error(`${name}: ${key} must be float32, got ${t.dtype}`);
+    if (tf.util.sizeFromShape(t.shape) !== n) throw new Error(`${name}: ${key} must have ${n} elements, got [${t.shape.join(',')}]`);
   }
-  if (idx.dtype !== 'int32' || idx.shape[0] !== len + k - 1) {
+  if (idx.dtype !== 'int32' || idx.shape.length !== 1 || idx.shape[0] !== len + k - 1) {
     throw new Error(`${name}: idx must be int32 of length ${len + k - 1}`);
   }
-  if (outer * len * inner !== tf.util.sizeFromShape(z.shape) || inner % c !== 0) {
+  if (outer * len * inner !== size || inner % c !== 0) {
     throw new Error(`${name}: [outer, len, inner] = [${outer}, ${len}, ${inner}] does not fit z [${z.shape.join(',')}]`);
   }
   return { c, k };
@@ -112,7 +127,7 @@ export const liftFilterKernel: tf.KernelFunc = ({ inputs, backend: b, attrs }) =
   const backend = b as unknown as WasmBackendLike;
   const { z, dk, db, pk, pb, idx } = inputs as Record<string, tf.TensorInfo>;
   const { outer, len, inner } = attrs as unknown as { outer: number; len: number; inner: number };
-  const { c, k } = checkInputs(LIFT_FILTER, { z, dk, db, pk, pb }, z, dk, idx, outer, len, inner);
+  const { c, k } = checkInputs(LIFT_FILTER, z, dk, pk, idx, { z }, { db, pb }, outer, len, inner);
   const run = entries(backend).forward;
   const hid = backend.makeOutput([tf.util.sizeFromShape(z.shape) / c, c], 'float32');
   const y = backend.makeOutput(z.shape, 'float32');
@@ -125,7 +140,7 @@ export const liftFilterGradKernel: tf.KernelFunc = ({ inputs, backend: b, attrs 
   const backend = b as unknown as WasmBackendLike;
   const { dy, y, hid, z, dk, pk, idx } = inputs as Record<string, tf.TensorInfo>;
   const { outer, len, inner } = attrs as unknown as { outer: number; len: number; inner: number };
-  const { c, k } = checkInputs(LIFT_FILTER_GRAD, { dy, y, hid, z, dk, pk }, z, dk, idx, outer, len, inner);
+  const { c, k } = checkInputs(LIFT_FILTER_GRAD, z, dk, pk, idx, { dy, y, hid, z }, {}, outer, len, inner);
   const run = entries(backend).backward;
   const dz = backend.makeOutput(z.shape, 'float32');
   const ddk = backend.makeOutput(dk.shape, 'float32');
