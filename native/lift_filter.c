@@ -1,13 +1,17 @@
 /*
- * Backward pass of the LiftPool predict/update filter for the TF.js wasm backend.
+ * The LiftPool predict/update filter for the TF.js wasm backend, forward and backward:
  *
  *   F(z) = tanh(hid · P + pb),  hid = ReLU(depthwise_K(pad(z)) + db)   (along one spatial axis)
  *
- * One call computes every gradient of one filter in a single pass over the rows of C channels:
- * g = dy·(1 − y²), dpb = Σg, dpk = hidᵀg, gp = (g·Pᵀ)·[hid > 0], ddb = Σgp, and the depthwise
- * backward through the boundary extension, dz[src(i+t)] += dk[t]·gp[i] and ddk[t] += gp[i]·z[src(i+t)],
- * where src is the pad index map (−1: a zero sample). On the backend's kernels this is ~25 kernel
- * launches, each a full pass over memory, plus a JS pass for the boundary.
+ * lift_filter_forward computes hid and y = F(z) in one pass over the rows of C channels, reading
+ * the boundary extension through the pad index map src (−1: a zero sample) instead of a padded copy.
+ * lift_filter_backward computes every gradient in one pass: g = dy·(1 − y²), dpb = Σg,
+ * dpk = hidᵀg, gp = (g·Pᵀ)·[hid > 0], ddb = Σgp, and the depthwise backward through the boundary
+ * extension, dz[src(i+t)] += dk[t]·gp[i] and ddk[t] += gp[i]·z[src(i+t)]. On the backend's kernels
+ * these are ~6 and ~25 kernel launches, each a full pass over memory, plus a JS pass for the boundary.
+ *
+
+
  *
  * The module runs inside the wasm backend's own memory (imported), so it keeps nothing in memory
  * of its own: no stack, no static data. Every buffer, scratch space included, is passed in.
@@ -15,7 +19,8 @@
  * src/backend/lift-filter-wasm.ts.
  *
  * Layout: tensors of shape [outer, len, inner] with inner = P·C (P positions of C channels);
- * element (o, i, p, ch) is at ((o·len + i)·inner + p·C + ch).
+ * element (o, i, p, ch) is at ((o·len + i)·inner + p·C + ch). Rows (o, i, p) are visited in memory
+ * order.
  */
 #define R __restrict__
 
@@ -422,8 +427,8 @@ void lift_filter_forward(const float *R z, const float *R dk, const float *R db,
 #undef CASE
 }
 
-/* The entry point. Common channel counts get their own copy of the loop with C known at compile
- * time (fully unrolled SIMD over the channels, ~3x faster than the generic loop). */
+/* The entry points. Common channel counts get their own copy of the loop with C known at compile
+ * time (fully unrolled over the channels, ~2-3x faster than C as a run-time value). */
 __attribute__((export_name("lift_filter_backward")))
 void lift_filter_backward(const float *R dy, const float *R y, const float *R hid, const float *R z,
                           const float *R dk, const float *R pk, const int *R idx,
