@@ -10,8 +10,9 @@
  * extension, dz[src(i+t)] += dk[t]·gp[i] and ddk[t] += gp[i]·z[src(i+t)]. On the backend's kernels
  * these are ~6 and ~25 kernel launches, each a full pass over memory, plus a JS pass for the boundary.
  *
-
-
+ * Channel counts that are a multiple of 4 run the SIMD versions (forward4, backward4), others the
+ * scalar loops; the entry points also instantiate the SIMD versions for C = 8, 16, 32 and 64 known
+ * at compile time.
  *
  * The module runs inside the wasm backend's own memory (imported), so it keeps nothing in memory
  * of its own: no stack, no static data. Every buffer, scratch space included, is passed in.
