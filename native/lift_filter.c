@@ -451,3 +451,32 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
   }
 #undef CASE
 }
+
+/*
+ * Strided copy for the Slice/SplitV/Concat kernels (src/backend/wasm-copy-kernels.ts): `rows` runs
+ * of `run` bytes, from src + r·srcStride to dst + r·dstStride (byte offsets; the buffers do not
+ * overlap). Short runs, e.g. 16 channels when an even/odd split takes every other group of C
+ * floats, otherwise cost a JS loop per element.
+ */
+__attribute__((export_name("copy_runs")))
+void copy_runs(unsigned char *R dst, const unsigned char *R src, int rows, int run, int srcStride, int dstStride) {
+  if (run % 16 == 0) {
+    for (int r = 0; r < rows; r++) {
+      const unsigned char *s = src + r * srcStride;
+      unsigned char *d = dst + r * dstStride;
+      for (int j = 0; j < run; j += 16) wasm_v128_store(d + j, wasm_v128_load(s + j));
+    }
+  } else if (run % 4 == 0) {
+    for (int r = 0; r < rows; r++) {
+      const int *s = (const int *)(src + r * srcStride);
+      int *d = (int *)(dst + r * dstStride);
+      for (int j = 0; j < run / 4; j++) d[j] = s[j];
+    }
+  } else {
+    for (int r = 0; r < rows; r++) {
+      const unsigned char *s = src + r * srcStride;
+      unsigned char *d = dst + r * dstStride;
+      for (int j = 0; j < run; j++) d[j] = s[j];
+    }
+  }
+}

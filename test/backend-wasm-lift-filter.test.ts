@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../src/backend/kernel-names.js';
-import { liftFilterKernelsUsable } from '../src/backend/wasm-lift-filter.js';
+import { liftFilterKernelsUsable, wasmCopyRuns } from '../src/backend/wasm-lift-filter.js';
 import { PAD_MODES, type LiftAxis, type PadMode } from '../src/lifting/index.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { randomFilter } from './helpers.js';
@@ -77,6 +77,7 @@ describe('wasm LiftPoolFilter / LiftPoolFilterGrad kernels', () => {
     assert.ok(tf.getKernel(LIFT_FILTER, 'wasm'));
     assert.ok(tf.getKernel(LIFT_FILTER_GRAD, 'wasm'));
     assert.equal(liftFilterKernelsUsable(tf.backend()), true);
+    assert.equal(typeof wasmCopyRuns(tf.backend()), 'function', 'the strided copy of the Slice/SplitV/Concat kernels');
     assert.equal(liftFilterKernelsUsable({ wasm: {} }), false);
     const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => object } }).WebAssembly;
     assert.equal(liftFilterKernelsUsable({ wasm: { asm: { memory: new Memory({ initial: 1, maximum: 2, shared: true }) } } }), false);

@@ -49,6 +49,7 @@ type EntryFn = (...args: number[]) => void;
 interface Entries {
   forward: EntryFn;
   backward: EntryFn;
+  copyRuns: EntryFn;
 }
 
 const instances = new WeakMap<WasmMemoryLike, Entries>();
@@ -67,7 +68,11 @@ function entries(backend: WasmBackendLike): Entries {
   if (f == null) {
     compiled ??= new WebAssembly.Module(Uint8Array.from(atob(LIFT_FILTER_WASM_BASE64), (ch) => ch.charCodeAt(0)));
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-    f = { forward: instance.exports.lift_filter_forward as EntryFn, backward: instance.exports.lift_filter_backward as EntryFn };
+    f = {
+      forward: instance.exports.lift_filter_forward as EntryFn,
+      backward: instance.exports.lift_filter_backward as EntryFn,
+      copyRuns: instance.exports.copy_runs as EntryFn,
+    };
     instances.set(memory, f);
   }
   return f;
@@ -84,6 +89,24 @@ export function liftFilterKernelsUsable(backend: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** `copy(dst, src, rows, runBytes, srcStrideBytes, dstStrideBytes)` on the backend's heap (byte offsets). */
+export type CopyRuns = (dst: number, src: number, rows: number, run: number, srcStride: number, dstStride: number) => void;
+
+const copiers = new WeakMap<object, CopyRuns | null>();
+
+/**
+ * The module's strided copy on this wasm backend's heap, or null where the module cannot run there
+ * (see {@link liftFilterKernelsUsable}); decided once per backend instance.
+ */
+export function wasmCopyRuns(backend: object): CopyRuns | null {
+  let c = copiers.get(backend);
+  if (c === undefined) {
+    c = liftFilterKernelsUsable(backend) ? (entries(backend as WasmBackendLike).copyRuns as CopyRuns) : null;
+    copiers.set(backend, c);
+  }
+  return c;
 }
 
 function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
