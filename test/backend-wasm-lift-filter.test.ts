@@ -167,6 +167,20 @@ test('threaded wasm (shared memory): the kernels stand aside and the filter trai
   assert.deepEqual(last, { threads: 2, kernel: false, finite: true });
 });
 
+test('LIFTPOOL_WASM_FILTER_KERNELS=0 turns the kernels off', () => {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', [
+      `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs'))};`,
+      `import { useBestBackend } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src', 'backend', 'index.ts')).href)};`,
+      "await useBestBackend('wasm');",
+      "console.log(JSON.stringify({ forward: tf.getKernel('LiftPoolFilter', 'wasm') != null, grad: tf.getKernel('LiftPoolFilterGrad', 'wasm') != null }));",
+    ].join('\n')],
+    { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, LIFTPOOL_WASM_FILTER_KERNELS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { forward: false, grad: false });
+});
+
 const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
 
 test('the committed wasm module is what scripts/build-wasm.sh makes from native/lift_filter.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {

@@ -136,9 +136,12 @@ export async function useBestBackend(
  * module) they are unregistered, and the filter uses the backend's kernels instead.
  */
 function checkLiftFilterKernels(): void {
-  if (tf.getKernel(LIFT_FILTER, 'wasm') == null || liftFilterKernelsUsable(tf.backend())) return;
+  if (tf.getKernel(LIFT_FILTER, 'wasm') == null) return;
+  // LIFTPOOL_WASM_FILTER_KERNELS=0 turns them off (to compare against the backend-kernel path).
+  const off = process.env.LIFTPOOL_WASM_FILTER_KERNELS === '0';
+  if (!off && liftFilterKernelsUsable(tf.backend())) return;
   for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) tf.unregisterKernel(name, 'wasm');
-  if (!wasmThreadsState().enabled) {
+  if (!off && !wasmThreadsState().enabled) {
     console.warn('liftpool: the LiftPool filter wasm kernels cannot run on this wasm backend; using the slower backend kernels');
   }
 }
