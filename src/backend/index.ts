@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 import { enableWasmThreads, wasmThreadsState } from './wasm-threads.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
-import { liftFilterKernelsUsable } from './wasm-lift-filter.js';
+import { liftFilterKernelsUsable, liftFilterKernelsWanted } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 
@@ -131,17 +131,17 @@ export async function useBestBackend(
 }
 
 /**
- * The LiftPool filter's wasm kernels run on the backend's own memory. Where that is not possible
- * (threaded build: shared memory; a build whose memory is not reachable; a runtime that refuses the
- * module) they are unregistered, and the filter uses the backend's kernels instead.
+ * The LiftPool filter's wasm kernels run on the backend's own memory. They are unregistered where
+ * they are not wanted (wasm threads, `LIFTPOOL_WASM_FILTER_KERNELS=0`: they were registered at
+ * import, before either was known) or cannot run (a memory that is shared or not reachable, a
+ * runtime that refuses the module); the filter then uses the backend's kernels.
  */
 function checkLiftFilterKernels(): void {
   if (tf.getKernel(LIFT_FILTER, 'wasm') == null) return;
-  // LIFTPOOL_WASM_FILTER_KERNELS=0 turns them off (to compare against the backend-kernel path).
-  const off = process.env.LIFTPOOL_WASM_FILTER_KERNELS === '0';
-  if (!off && liftFilterKernelsUsable(tf.backend())) return;
+  const wanted = liftFilterKernelsWanted();
+  if (wanted && liftFilterKernelsUsable(tf.backend())) return;
   for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) tf.unregisterKernel(name, 'wasm');
-  if (!off && !wasmThreadsState().enabled) {
+  if (wanted) {
     console.warn('liftpool: the LiftPool filter wasm kernels cannot run on this wasm backend; using the slower backend kernels');
   }
 }

@@ -18,8 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeConcatKernel, makeIdentityKernel, makeSliceKernel, makeSplitVKernel, makeTileKernel, makeReverseKernel } from './wasm-copy-kernels.js';
-import { LIFT_FILTER, LIFT_FILTER_GRAD, liftFilterGradKernel, liftFilterKernel } from './wasm-lift-filter.js';
-import { wasmThreadsState } from './wasm-threads.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD, liftFilterGradKernel, liftFilterKernel, liftFilterKernelsWanted } from './wasm-lift-filter.js';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
@@ -712,8 +711,7 @@ const ours = new Set<tf.KernelFunc>();
 export function registerWasmTrainingKernels(): string[] {
   const added: string[] = [];
   for (const spec of SPECS) {
-    // The lifting-filter module cannot run on the threaded build's shared memory.
-    if ((spec.kernelName === LIFT_FILTER || spec.kernelName === LIFT_FILTER_GRAD) && wasmThreadsState().enabled) continue;
+    if ((spec.kernelName === LIFT_FILTER || spec.kernelName === LIFT_FILTER_GRAD) && !liftFilterKernelsWanted()) continue;
     const existing = tf.getKernel(spec.kernelName, BACKEND);
     if (existing != null && (ours.has(existing.kernelFunc) || !spec.override)) continue;
     // Overrides need the wasm package's own kernel to be registered first

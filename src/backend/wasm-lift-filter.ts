@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
 import { LIFT_FILTER_WASM_BASE64 } from './lift-filter-wasm.js';
+import { wasmThreadsState } from './wasm-threads.js';
 
 export { LIFT_FILTER, LIFT_FILTER_GRAD };
 
@@ -76,6 +77,16 @@ function entries(backend: WasmBackendLike): Entries {
     instances.set(memory, f);
   }
   return f;
+}
+
+/**
+ * Whether the filter kernels should be registered at all: not with wasm threads (the threaded
+ * build's memory is shared) and not when `LIFTPOOL_WASM_FILTER_KERNELS=0` asks for the
+ * backend-kernel path (to compare the two).
+ */
+export function liftFilterKernelsWanted(): boolean {
+  const off = typeof process !== 'undefined' && process.env.LIFTPOOL_WASM_FILTER_KERNELS === '0';
+  return !off && !wasmThreadsState().enabled;
 }
 
 /**

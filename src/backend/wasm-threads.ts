@@ -13,8 +13,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
-
 interface WasmModuleLike {
   setThreadsCount(n: number): void;
 }
@@ -56,11 +54,6 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
     await tf.setBackend('wasm');
     await tf.ready();
     state.enabled = true;
-    // The LiftPool filter's wasm module imports the backend's memory, which is shared here and
-    // which it does not declare as shared: the filter falls back to the backend's kernels.
-    for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) {
-      if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
-    }
   } finally {
     URL.createObjectURL = original;
     os.cpus = cpus;

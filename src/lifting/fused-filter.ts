@@ -224,33 +224,32 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     const inner = axis === 'width' ? c : w * c;
     const idx = padIndexMap(len, amount, padMode);
     const onWasm = tf.getBackend() === 'wasm';
-    // Where the backend has them (wasm, see ../backend), the forward and the whole backward run as
-    // one kernel each; they read the boundary through the pad index map.
-    const fwdKernel = tf.getKernel(LIFT_FILTER, tf.getBackend()) != null;
-    const gradKernel = tf.getKernel(LIFT_FILTER_GRAD, tf.getBackend()) != null;
+    // Where the backend has them (wasm, see ../backend; registered and removed as a pair), the
+    // forward and the whole backward run as one kernel each, reading the boundary through the pad
+    // index map.
+    const kernels = tf.getKernel(LIFT_FILTER_GRAD, tf.getBackend()) != null;
     let hid: tf.Tensor2D;
     let y: tf.Tensor4D;
-    let zp: tf.Tensor4D | undefined;
-    if (fwdKernel) {
+    if (kernels) {
       const idxT = tf.tensor1d(idx, 'int32');
       [hid, y] = tf.engine().runKernel(LIFT_FILTER, { z, dk, db, pk: pk2, pb, idx: idxT }, { outer, len, inner }) as [tf.Tensor2D, tf.Tensor4D];
       idxT.dispose();
+      save([z, hid, y, dk, pk2]);
     } else {
       // The backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
       // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
-      zp = padForward(z, axis, amount, padMode);
+      const zp = padForward(z, axis, amount, padMode);
       hid = tf.reshape(depthwiseAlong(zp, dk, axis, onWasm, db), [m, c]);
       const sig = tf.fused.matMul({ a: hid, b: tf.mul(pk2, 2), bias: tf.mul(pb, 2), activation: 'sigmoid' });
       y = tf.reshape(tf.sub(tf.mul(sig, 2), 1), [n, h, w, c]) as tf.Tensor4D;
+      // The wasm backward on backend kernels needs the extended input (saving shares the buffer,
+      // no copy); the JS backward of the other backends reads the boundary through the index map.
+      save(onWasm ? [z, hid, y, dk, pk2, zp] : [z, hid, y, dk, pk2]);
     }
-    // The kernel-based wasm backward needs the extended input (saving shares the buffer, no
-    // copy); the others read the boundary through the index map instead.
-    const zpSaved = onWasm && !gradKernel ? (zp ?? padForward(z, axis, amount, padMode)) : undefined;
-    save(zpSaved ? [z, hid, y, dk, pk2, zpSaved] : [z, hid, y, dk, pk2]);
 
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [zs, hids, ys, dks, pk2s, zps] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor4D | undefined];
-      if (gradKernel) {
+      if (kernels) {
         const idxT = tf.tensor1d(idx, 'int32');
         const [dz, ddk, ddb, dpk, dpb] = tf.engine().runKernel(
           LIFT_FILTER_GRAD, { dy, y: ys, hid: hids, z: zs, dk: dks, pk: pk2s, idx: idxT }, { outer, len, inner },
