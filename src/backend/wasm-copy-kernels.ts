@@ -56,6 +56,17 @@ function copyRun(heap: HeapArray, dst: number, src: number, n: number): void {
   }
 }
 
+/** Advance the row-major multi-index `idx` over the first `idx.length` axes of `size`. */
+function advance(idx: number[], size: readonly number[]): void {
+  for (let a = idx.length - 1; a >= 0; a--) {
+    if (++idx[a] < size[a]) return;
+    idx[a] = 0;
+  }
+}
+
+/** Whether the heap views of this file handle `dtype` (others go to the package's kernels). */
+const onHeap = (dtype: tf.DataType): boolean => dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
+
 /**
  * Copy the box `begin`/`size` of `x` into `out` (both already on the heap). Trailing axes that
  * are taken whole are merged into one contiguous run.
@@ -87,10 +98,7 @@ function copySlice(backend: WasmBackendLike, x: tf.TensorInfo, out: tf.TensorInf
       let src = base;
       for (let a = 0; a < d - 1; a++) src += gIdx[a] * strides[a];
       copier((outAt + g * rows * run) * bytes, src * bytes, rows, run * bytes, strides[d - 1] * bytes, run * bytes);
-      for (let a = d - 2; a >= 0; a--) {
-        if (++gIdx[a] < size[a]) break;
-        gIdx[a] = 0;
-      }
+      advance(gIdx, size);
     }
     return;
   }
@@ -101,11 +109,7 @@ function copySlice(backend: WasmBackendLike, x: tf.TensorInfo, out: tf.TensorInf
     for (let a = 0; a < d; a++) src += idx[a] * strides[a];
     copyRun(heap, dst, src, run);
     dst += run;
-    // Next multi-index over axes 0..d-1 (row-major).
-    for (let a = d - 1; a >= 0; a--) {
-      if (++idx[a] < size[a]) break;
-      idx[a] = 0;
-    }
+    advance(idx, size);
   }
 }
 
@@ -211,7 +215,7 @@ export function makeTileKernel(original: tf.KernelFunc): tf.KernelFunc {
     const x = args.inputs.x as tf.TensorInfo;
     const { reps } = args.attrs as unknown as { reps: number[] };
     const rank = x.shape.length;
-    if (!['float32', 'int32', 'bool'].includes(x.dtype) || reps.length !== rank || rank === 0) return original(args);
+    if (!onHeap(x.dtype) || reps.length !== rank || rank === 0) return original(args);
     let k = rank; // axes k.. are not tiled
     while (k > 0 && reps[k - 1] === 1) k--;
     for (let d = 0; d < k; d++) if (x.shape[d] !== 1) return original(args);
@@ -241,7 +245,7 @@ export function makeReverseKernel(original: tf.KernelFunc): tf.KernelFunc {
     const shape = x.shape;
     const rank = shape.length;
     const total = tf.util.sizeFromShape(shape);
-    if (!['float32', 'int32', 'bool'].includes(x.dtype) || rank === 0 || total === 0) return original(args);
+    if (!onHeap(x.dtype) || rank === 0 || total === 0) return original(args);
     const reversed = new Array<boolean>(rank).fill(false);
     for (const a of tf.util.parseAxisParam((args.attrs as unknown as { dims: number | number[] }).dims, shape)) reversed[a] = true;
     let d = rank - 1; // the last reversed axis: everything after it is one contiguous run
@@ -261,10 +265,7 @@ export function makeReverseKernel(original: tf.KernelFunc): tf.KernelFunc {
       let src = 0;
       for (let a = 0; a <= d; a++) src += (reversed[a] ? shape[a] - 1 - idx[a] : idx[a]) * strides[a];
       copyRun(heap, outAt + dst, xAt + src, run);
-      for (let a = d; a >= 0; a--) {
-        if (++idx[a] < shape[a]) break;
-        idx[a] = 0;
-      }
+      advance(idx, shape);
     }
     return out;
   };
