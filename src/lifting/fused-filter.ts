@@ -231,10 +231,10 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     let hid: tf.Tensor2D;
     let y: tf.Tensor4D;
     if (kernels) {
+      // The index map goes to the backend once and is saved for the backward kernel.
       const idxT = tf.tensor1d(idx, 'int32');
       [hid, y] = tf.engine().runKernel(LIFT_FILTER, { z, dk, db, pk: pk2, pb, idx: idxT }, { outer, len, inner }) as [tf.Tensor2D, tf.Tensor4D];
-      idxT.dispose();
-      save([z, hid, y, dk, pk2]);
+      save([z, hid, y, dk, pk2, idxT]);
     } else {
       // The backend's fast kernels: pad, depthwise+bias+ReLU, then the 1×1 conv with
       // tanh(x) = 2·sigmoid(2x) − 1 fused into the matMul (the backends' tanh is ~5× slower).
@@ -248,13 +248,12 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
     }
 
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [zs, hids, ys, dks, pk2s, zps] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor4D | undefined];
+      // The sixth saved tensor: the index map (kernel path) or the extended input (wasm fallback).
+      const [zs, hids, ys, dks, pk2s, extra] = saved as [tf.Tensor4D, tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor | undefined];
       if (kernels) {
-        const idxT = tf.tensor1d(idx, 'int32');
         const [dz, ddk, ddb, dpk, dpb] = tf.engine().runKernel(
-          LIFT_FILTER_GRAD, { dy, y: ys, hid: hids, z: zs, dk: dks, pk: pk2s, idx: idxT }, { outer, len, inner },
+          LIFT_FILTER_GRAD, { dy, y: ys, hid: hids, z: zs, dk: dks, pk: pk2s, idx: extra! }, { outer, len, inner },
         ) as tf.Tensor[];
-        idxT.dispose();
         const dpk4 = tf.reshape(dpk, [1, 1, c, c]);
         dpk.dispose();
         return [dz, ddk, ddb, dpk4, dpb];
@@ -269,7 +268,7 @@ function fusedFilterFn(axis: LiftAxis, padMode: PadMode): FilterFn {
       });
       if (onWasm) {
         const g4 = tf.reshape(gPre, [n, h, w, c]) as tf.Tensor4D;
-        const { dz, ddk } = depthwiseBackwardKernels(g4, zps!, dks, axis, idx, outer, len, inner);
+        const { dz, ddk } = depthwiseBackwardKernels(g4, extra as tf.Tensor4D, dks, axis, idx, outer, len, inner);
         tf.dispose([gPre, g4]);
         return [dz, ddk, ddb, dpk, dpb];
       }
