@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
-import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../src/backend/kernel-names.js';
+import { unregisterLiftFilterKernels } from '../src/backend/wasm-lift-filter.js';
 import { median } from '../src/backend/timing.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { initLiftFilterWeights } from '../src/lifting/index.js';
@@ -23,7 +23,7 @@ await useBestBackend('wasm');
 
 function setKernels(on: boolean): void {
   if (on) registerWasmTrainingKernels();
-  else for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  else unregisterLiftFilterKernels();
 }
 
 /** ms of one call of `fn`, reading every output back. */

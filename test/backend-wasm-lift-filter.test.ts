@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../src/backend/kernel-names.js';
-import { liftFilterKernelsUsable, wasmCopyRuns } from '../src/backend/wasm-lift-filter.js';
+import { liftFilterKernelsUsable, unregisterLiftFilterKernels, wasmCopyRuns } from '../src/backend/wasm-lift-filter.js';
 import { PAD_MODES, type LiftAxis, type PadMode } from '../src/lifting/index.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { randomFilter } from './helpers.js';
@@ -41,8 +41,8 @@ function run(zShape: number[], k: number, axis: LiftAxis, mode: PadMode, pointwi
 function bothWays(zShape: number[], k: number, axis: LiftAxis, mode: PadMode, pointwiseScale?: number): [Arrays, Arrays] {
   assert.ok(tf.getKernel(LIFT_FILTER, 'wasm') && tf.getKernel(LIFT_FILTER_GRAD, 'wasm'), 'kernels registered on wasm');
   const withKernels = run(zShape, k, axis, mode, pointwiseScale);
-  tf.unregisterKernel(LIFT_FILTER, 'wasm');
-  tf.unregisterKernel(LIFT_FILTER_GRAD, 'wasm');
+  unregisterLiftFilterKernels();
+  assert.ok(!tf.getKernel(LIFT_FILTER, 'wasm') && !tf.getKernel(LIFT_FILTER_GRAD, 'wasm'), 'kernels unregistered');
   try {
     return [withKernels, run(zShape, k, axis, mode, pointwiseScale)];
   } finally {

@@ -15,8 +15,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 import { enableWasmThreads, wasmThreadsState } from './wasm-threads.js';
-import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
-import { liftFilterKernelsUsable, liftFilterKernelsWanted } from './wasm-lift-filter.js';
+import { LIFT_FILTER } from './kernel-names.js';
+import { liftFilterKernelsUsable, liftFilterKernelsWanted, unregisterLiftFilterKernels } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 
@@ -140,7 +140,7 @@ function checkLiftFilterKernels(): void {
   if (tf.getKernel(LIFT_FILTER, 'wasm') == null) return;
   const wanted = liftFilterKernelsWanted();
   if (wanted && liftFilterKernelsUsable(tf.backend())) return;
-  for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) tf.unregisterKernel(name, 'wasm');
+  unregisterLiftFilterKernels();
   if (wanted) {
     console.warn('liftpool: the LiftPool filter wasm kernels cannot run on this wasm backend; using the slower backend kernels');
   }

@@ -90,6 +90,14 @@ export function liftFilterKernelsWanted(): boolean {
 }
 
 /**
+ * Remove both filter kernels from the wasm backend (the filter then runs on the backend's
+ * kernels); `registerWasmTrainingKernels()` brings them back where they are wanted.
+ */
+export function unregisterLiftFilterKernels(): void {
+  for (const name of [LIFT_FILTER, LIFT_FILTER_GRAD]) if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
+}
+
+/**
  * Whether the kernels can run on this wasm backend instance: its memory is reachable and not
  * shared, and the module compiles and instantiates on it (done here, once, as a side effect).
  */
