@@ -3,16 +3,15 @@
  * (and the files model.json, weights.bin, results.json, checkpoints when an output dir is given).
  */
 import * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
 import { loadDataset, subsetBalanced, padDataset, recommendedAugmentation, type Dataset, type DatasetName } from '../data/index.js';
 import { buildClassifier, paramCount, type ArchName, type PoolName } from '../models/index.js';
-import { trainClassifier, saveCheckpoint, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
+import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
 import { backendInfo } from '../backend/index.js';
-import { fileIO } from '../io/file-io.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { faultPoint } from '../io/fault.js';
 import { VERSION } from '../version.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
+import { RunDir } from './run-dir.js';
 
 export interface ClassifierRunOptions {
   dataset: DatasetName;
@@ -36,6 +35,12 @@ export interface ClassifierRunOptions {
   liftKernelSize?: number;
   out?: string;
   resume?: boolean;
+  /** Replace a finished or unfinished run in `out`. */
+  force?: boolean;
+  /** Refuse an `out` holding a run unless `resume` or `force` (the CLI; demo and sweep replace it). */
+  refuseExisting?: boolean;
+  /** Asked after every batch: true stops training with a checkpoint (`TrainingInterrupted`). */
+  shouldStop?: () => boolean;
   quiet?: boolean;
   label?: string;
   command: string;
@@ -90,55 +95,83 @@ export async function prepareData(dataset: DatasetName, opts: { trainLimit?: num
   return { train, test };
 }
 
+/** The options a resumed classification run must share with its checkpoint (momentum only matters to SGD). */
+export function classifierResumeKeys(o: ClassifierRunOptions): (keyof ClassifierRunOptions)[] {
+  const keys: (keyof ClassifierRunOptions)[] = [
+    'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'testLimit', 'pad32', 'augment', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'schedule',
+    'lambdaU', 'lambdaP', 'liftKernelSize',
+  ];
+  return o.optimizer === 'sgd' ? [...keys, 'momentum'] : keys;
+}
+
+/** The options a run's checkpoint records (the ones that describe the run, not how it is shown). */
+function recordedOptions(o: ClassifierRunOptions): Partial<ClassifierRunOptions> {
+  const { quiet: _q, label: _l, shouldStop: _s, resume: _r, force: _f, refuseExisting: _e, ...rest } = o;
+  return rest;
+}
+
 export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData): Promise<ClassifierResults> {
-  const { train, test } = data ?? (await prepareData(o.dataset, o));
-  let model: tf.LayersModel;
-  let resume: TrainState | undefined;
-  if (o.resume) {
-    const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, [
-      'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'pad32', 'batchSize', 'lr', 'optimizer', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
-    ]);
-    model = ck.model;
-    resume = ck.state;
-    process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);
-  } else {
-    model = buildClassifier(o.arch, {
-      pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
-      lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
-    });
+  const run = o.out ? RunDir.open(o.out, { resume: o.resume, force: o.force, refuseExisting: o.refuseExisting }, recordedOptions(o)) : undefined;
+  if (o.resume && !run) throw new Error('--resume needs --out DIR with a checkpoint');
+  let model: tf.LayersModel | undefined;
+  try {
+    const { train, test } = data ?? (await prepareData(o.dataset, o));
+    let resume: TrainState<EpochStats> | undefined;
+    if (o.resume) {
+      const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, classifierResumeKeys(o));
+      model = ck.model;
+      resume = ck.state;
+      if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone}${resume.partial ? `, batch ${resume.partial.batchesDone},` : ''} of ${o.epochs}\n`);
+    } else {
+      model = buildClassifier(o.arch, {
+        pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
+        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+      });
+    }
+    const m = model;
+    run?.begin(m);
+    const progress = createProgress(o.label ?? '', { quiet: o.quiet });
+    let result;
+    try {
+      result = await trainClassifier(m, train, {
+        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
+        schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
+        onBatch: (p) => {
+          progress.batch(p);
+          faultPoint('batch done');
+        },
+        onEpoch: async (s, state) => {
+          progress.epoch(s, o.epochs);
+          await run?.save(m, state);
+        },
+        shouldStop: o.shouldStop,
+        onInterrupt: async (state) => {
+          progress.stop();
+          await run?.save(m, state);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const final = result.final!;
+    const pc = paramCount(m);
+    const history = result.history;
+    const trainSeconds = history.reduce((t, h) => t + h.seconds, 0);
+    const images = history.reduce((t, h) => t + h.imagesPerSecond * h.seconds, 0);
+    const res: ClassifierResults = {
+      dataset: o.dataset, arch: o.arch, pool: o.pool, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
+      optimizer: o.optimizer, schedule: o.schedule, width: o.width,
+      trainSize: train.n, testSize: test.n,
+      testAccuracy: final.accuracy, testError: 1 - final.accuracy, testLoss: final.loss,
+      perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
+      params: pc.total, trainableParams: pc.trainable,
+      trainSeconds, imagesPerSecond: images / Math.max(trainSeconds, 1e-9), history,
+      backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
+    };
+    await run?.finish(m, {}, res);
+    return res;
+  } finally {
+    model?.dispose();
+    run?.release();
   }
-  const progress = createProgress(o.label ?? '', { quiet: o.quiet });
-  const result = await trainClassifier(model, train, {
-    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
-    schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
-    onBatch: (p) => progress.batch(p),
-    onEpoch: async (s, state) => {
-      progress.epoch(s, o.epochs);
-      if (o.out) await saveCheckpoint(join(o.out, 'checkpoint'), model, state, { options: o });
-    },
-  });
-  progress.stop();
-  resume?.optimizerWeights?.forEach((w) => w.tensor.dispose());
-  const final = result.final!;
-  const pc = paramCount(model);
-  const history = result.history;
-  const trainSeconds = history.reduce((s, h) => s + h.seconds, 0);
-  const images = history.reduce((s, h) => s + h.imagesPerSecond * h.seconds, 0);
-  const info = backendInfo();
-  const res: ClassifierResults = {
-    dataset: o.dataset, arch: o.arch, pool: o.pool, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
-    optimizer: o.optimizer, schedule: o.schedule, width: o.width,
-    trainSize: train.n, testSize: test.n,
-    testAccuracy: final.accuracy, testError: 1 - final.accuracy, testLoss: final.loss,
-    perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
-    params: pc.total, trainableParams: pc.trainable,
-    trainSeconds, imagesPerSecond: images / Math.max(trainSeconds, 1e-9), history,
-    backend: tf.getBackend(), backendInfo: info, liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
-  };
-  if (o.out) {
-    await model.save(fileIO(o.out));
-    writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(res, null, 2));
-  }
-  model.dispose();
-  return res;
 }

@@ -1,4 +1,6 @@
 export * from './trainer.js';
+export * from './loop.js';
+export { captureOptimizer, restoreOptimizer, makeOptimizer, type SavedOptimizer, type SavedSlot } from './optimizer-state.js';
 export * from './evaluate.js';
 export * from './schedule.js';
 export * from './checkpoint.js';

@@ -1,7 +1,8 @@
 /**
  * Segmentation training and evaluation: per-pixel softmax cross-entropy + LiftPool constraint
  * losses, Adam, constant / cosine / step LR schedule (per epoch), seeded shuffling (deterministic for
- * a seed on a given backend), per-batch progress callbacks, evaluation after every epoch.
+ * a seed on a given backend), per-batch progress callbacks, evaluation after every epoch; the loop
+ * itself (resume, interruption) is loop.ts.
  *
  * Scenes come as a {@link SceneSet} (`images` `[n, S, S, 1]` in [0, 1], `labels` `[n, S, S]` class
  * ids, 0 = background); images are fed as they are (no normalisation — the first conv is followed by
@@ -14,8 +15,8 @@ import { mulberry32, deriveSeed, shuffleInPlace } from '../data/augment.js';
 import { numBatches } from '../data/datasets.js';
 import type { SceneSet } from '../data/scenes.js';
 import { liftConstraintLoss } from '../layers/index.js';
-import { learningRateAt, type ScheduleName } from './schedule.js';
-import { reportEpoch, type TrainState } from './trainer.js';
+import type { ScheduleName } from './schedule.js';
+import { checkLoopOptions, runTrainingLoop, type TrainState, type TrainingTask } from './loop.js';
 import { SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
 
 /** The parts of a {@link SceneSet} training and evaluation need. */
@@ -36,7 +37,11 @@ export interface SegTrainOptions {
   onBatch?: (p: SegBatchProgress) => void;
   /** Called after every epoch (after evaluation); `state` is what a checkpoint needs to resume. */
   onEpoch?: (stats: SegEpochStats, state: TrainState<SegEpochStats>) => Promise<void> | void;
-  /** Resume: the state saved by a previous run (epochs done, history, optimizer slots). */
+  /** Asked after every batch; true stops training (see `TrainingInterrupted`). */
+  shouldStop?: () => boolean;
+  /** Receives the mid-epoch state when `shouldStop` stopped an epoch in the middle. */
+  onInterrupt?: (state: TrainState<SegEpochStats>) => Promise<void> | void;
+  /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
   resume?: TrainState<SegEpochStats>;
 }
 
@@ -122,11 +127,6 @@ function pixelCrossEntropy(out: tf.Tensor, ys: tf.Tensor, kind: 'probabilities' 
   return tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.log(tf.clipByValue(out, 1e-7, 1))), -1))) as tf.Scalar;
 }
 
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(start);
-  return (u.user + u.system) / 1e6;
-}
-
 /**
  * Predicted label maps and the metrics of `model` on `scenes`: confusion matrix, per-class IoU, mIoU
  * (with and without background), pixel accuracy, mean per-pixel cross-entropy.
@@ -168,93 +168,86 @@ export function evaluateSegmentation(model: tf.LayersModel, scenes: SceneData, o
  */
 export async function trainSegmentation(model: tf.LayersModel, train: SceneData, opts: SegTrainOptions): Promise<SegTrainResult> {
   checkScenes(train, 'trainSegmentation');
-  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new Error(`epochs must be a positive integer, got ${opts.epochs}`);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batch size must be a positive integer, got ${opts.batchSize}`);
-  if (!(opts.lr > 0)) throw new Error(`learning rate must be > 0, got ${opts.lr}`);
+  checkLoopOptions(opts);
   const outShape = model.outputs[0].shape;
   if (outShape.length !== 4 || outShape[1] !== train.size || outShape[2] !== train.size || outShape[3] !== train.numClasses) {
     throw new Error(`trainSegmentation: model output ${JSON.stringify(outShape)} does not match scenes [*, ${train.size}, ${train.size}, ${train.numClasses}]`);
   }
-  const schedule = opts.schedule ?? 'cosine';
+  const state: { final?: SegEvalResult } = {};
+  const r = await runTrainingLoop(model, segmentationTask(model, train, opts, state), {
+    epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, schedule: opts.schedule ?? 'cosine',
+    onBatch: opts.onBatch, onEpoch: opts.onEpoch, shouldStop: opts.shouldStop, onInterrupt: opts.onInterrupt, resume: opts.resume,
+  });
+  // Resumed with every epoch already done: the final evaluation still has to happen.
+  if (opts.test && state.final == null) state.final = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: true });
+  return { history: r.history, final: state.final, trainSeconds: r.trainSeconds, imagesPerSecond: r.imagesPerSecond };
+}
+
+interface SceneBatch {
+  xs: Float32Array;
+  ys: Int32Array;
+  m: number;
+}
+
+function* sceneBatches(train: SceneData, batchSize: number, seed: number, epoch: number): Generator<SceneBatch> {
+  const n = train.count;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  shuffleInPlace(order, mulberry32(deriveSeed(seed, epoch, 1)));
+  for (let b = 0; b < numBatches(n, batchSize); b++) {
+    const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+    yield { ...gather(train, idx), m: idx.length };
+  }
+}
+
+function segmentationTask(model: tf.LayersModel, train: SceneData, opts: SegTrainOptions, out: { final?: SegEvalResult }): TrainingTask<SceneBatch, SegEpochStats, SegBatchProgress> {
   const kind = modelOutputKind(model);
-  const optimizer = tf.train.adam(opts.lr);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { size, numClasses: k, count: n } = train;
   const nb = numBatches(n, opts.batchSize);
-  const history: SegEpochStats[] = opts.resume ? [...opts.resume.history] : [];
-  const startEpoch = opts.resume?.epochsDone ?? 0;
-  let trainSeconds = 0;
-  let trainImages = 0;
-  let final: SegEvalResult | undefined;
-  try {
-    if (opts.resume?.optimizerWeights?.length) await optimizer.setWeights(opts.resume.optimizerWeights);
-    for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
-      const lr = learningRateAt(schedule, opts.lr, epoch, opts.epochs);
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      const order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-      shuffleInPlace(order, mulberry32(deriveSeed(opts.seed, epoch, 1)));
-      let lossSum = 0;
-      let constraintSum = 0;
-      let correct = 0;
-      let seen = 0;
-      const t0 = performance.now();
-      const c0 = process.cpuUsage();
-      for (let b = 0; b < nb; b++) {
-        const idx = order.subarray(b * opts.batchSize, Math.min(n, (b + 1) * opts.batchSize));
-        const m = idx.length;
-        const { xs: xa, ys: ya } = gather(train, idx);
-        let hits: tf.Tensor | null = null;
-        let constraint: tf.Tensor | null = null;
-        const cost = tf.tidy(() => {
-          const xs = tf.tensor4d(xa, [m, size, size, 1]);
-          const labels = tf.tensor3d(ya, [m, size, size], 'int32');
-          const ys = tf.oneHot(labels, k);
-          return optimizer.minimize(() => {
-            const out = model.apply(xs, { training: true }) as tf.Tensor;
-            hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), labels), 'float32')));
-            const cl = liftConstraintLoss(model);
-            constraint = tf.keep(tf.clone(cl));
-            return tf.add(pixelCrossEntropy(out, ys, kind), cl) as tf.Scalar;
-          }, true, vars) as tf.Scalar;
-        });
-        const lossValue = cost.dataSync()[0];
-        cost.dispose();
-        const h = hits! as tf.Tensor;
-        correct += h.dataSync()[0];
-        h.dispose();
-        const c = constraint! as tf.Tensor;
-        constraintSum += c.dataSync()[0] * m;
-        c.dispose();
-        lossSum += lossValue * m;
-        seen += m;
-        if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at epoch ${epoch + 1}, batch ${b + 1} (try a lower learning rate)`);
-        opts.onBatch?.({ epoch, batch: b + 1, batches: nb, loss: lossSum / seen, pixelAccuracy: correct / (seen * size * size), imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuSeconds = cpuSecondsSince(c0);
-      trainSeconds += seconds;
-      trainImages += seen;
-      const stats: SegEpochStats = {
-        epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainConstraintLoss: constraintSum / seen, trainPixelAccuracy: correct / (seen * size * size), seconds, cpuSeconds, imagesPerSecond: seen / seconds,
-      };
-      if (opts.test) {
-        // The last epoch's evaluation is also the final one (with the predicted label maps).
-        const last = epoch === opts.epochs - 1;
-        const ev = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: last });
-        if (last) final = ev;
-        stats.testLoss = ev.loss;
-        stats.testMIoU = ev.mIoU;
-        stats.testMIoUNoBackground = ev.mIoUNoBackground;
-        stats.testPixelAccuracy = ev.pixelAccuracy;
-      }
-      history.push(stats);
-      if (opts.onEpoch) await reportEpoch(optimizer, opts.onEpoch, stats, epoch + 1, history);
-    }
-    // Resumed with every epoch already done: the final evaluation still has to happen.
-    if (opts.test && final == null) final = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: true });
-  } finally {
-    optimizer.dispose();
-  }
-  return { history, final, trainSeconds, imagesPerSecond: trainImages / Math.max(trainSeconds, 1e-9) };
+  return {
+    numBatches: nb,
+    batches: (epoch) => sceneBatches(train, opts.batchSize, opts.seed, epoch),
+    step(optimizer, vars, { xs: xa, ys: ya, m }) {
+      let hits: tf.Tensor | null = null;
+      let constraint: tf.Tensor | null = null;
+      const cost = tf.tidy(() => {
+        const xs = tf.tensor4d(xa, [m, size, size, 1]);
+        const labels = tf.tensor3d(ya, [m, size, size], 'int32');
+        const ys = tf.oneHot(labels, k);
+        return optimizer.minimize(() => {
+          const out = model.apply(xs, { training: true }) as tf.Tensor;
+          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), labels), 'float32')));
+          const cl = liftConstraintLoss(model);
+          constraint = tf.keep(tf.clone(cl));
+          return tf.add(pixelCrossEntropy(out, ys, kind), cl) as tf.Scalar;
+        }, true, vars) as tf.Scalar;
+      });
+      const loss = cost.dataSync()[0];
+      cost.dispose();
+      const h = hits! as tf.Tensor;
+      const correct = h.dataSync()[0];
+      h.dispose();
+      const c = constraint! as tf.Tensor;
+      const cv = c.dataSync()[0] * m;
+      c.dispose();
+      return { loss, size: m, add: { correct, constraint: cv } };
+    },
+    progress: (epoch, batch, s, seconds) => ({
+      epoch, batch, batches: nb, loss: s.loss / s.seen, pixelAccuracy: s.correct / (s.seen * size * size), imagesPerSecond: s.seen / seconds,
+    }),
+    epochStats: (s, t) => ({
+      epoch: t.epoch, lr: t.lr, trainLoss: s.loss / s.seen, trainConstraintLoss: s.constraint / s.seen, trainPixelAccuracy: s.correct / (s.seen * size * size),
+      seconds: t.seconds, cpuSeconds: t.cpuSeconds, imagesPerSecond: s.seen / t.seconds,
+    }),
+    evaluate(stats, _epoch, last) {
+      if (!opts.test) return;
+      // The last epoch's evaluation is also the final one (with the predicted label maps).
+      const ev = evaluateSegmentation(model, opts.test, { batchSize: opts.evalBatchSize, keepPredictions: last });
+      if (last) out.final = ev;
+      stats.testLoss = ev.loss;
+      stats.testMIoU = ev.mIoU;
+      stats.testMIoUNoBackground = ev.mIoUNoBackground;
+      stats.testPixelAccuracy = ev.pixelAccuracy;
+    },
+  };
 }

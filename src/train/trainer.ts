@@ -2,16 +2,18 @@
  * Classifier training loop: task loss (cross-entropy) + LiftPool constraint losses + optional L2
  * weight decay; Adam or SGD with momentum; constant / cosine / step LR schedule; seeded shuffling
  * and augmentation (deterministic for a seed on a given backend); per-batch progress callbacks;
- * evaluation after every epoch; resumable from a checkpoint state.
+ * evaluation after every epoch; resumable from a checkpoint state. The loop itself is loop.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batches, numBatches, type AugmentOptions, type Dataset, type MeanStd } from '../data/index.js';
 import { liftConstraintLoss } from '../layers/index.js';
 import { evaluateClassifier, type EvalResult } from './evaluate.js';
-import { learningRateAt, type ScheduleName } from './schedule.js';
+import type { ScheduleName } from './schedule.js';
+import { runTrainingLoop, type TrainState, type TrainingTask } from './loop.js';
+import type { OptimizerName } from './optimizer-state.js';
 
-export type OptimizerName = 'adam' | 'sgd';
-export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
+export { OPTIMIZERS, type OptimizerName } from './optimizer-state.js';
+export type { TrainState, PartialEpoch } from './loop.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -31,9 +33,13 @@ export interface TrainOptions {
   /** Called after every batch. */
   onBatch?: (p: BatchProgress) => void;
   /** Called after every epoch (after evaluation); may save a checkpoint. */
-  onEpoch?: (stats: EpochStats, state: TrainState) => Promise<void> | void;
-  /** Resume: the state saved by a previous run (epochs already done, history, optimizer weights). */
-  resume?: TrainState;
+  onEpoch?: (stats: EpochStats, state: TrainState<EpochStats>) => Promise<void> | void;
+  /** Asked after every batch; true stops training (see {@link TrainingInterrupted}). */
+  shouldStop?: () => boolean;
+  /** Receives the mid-epoch state when `shouldStop` stopped an epoch in the middle. */
+  onInterrupt?: (state: TrainState<EpochStats>) => Promise<void> | void;
+  /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
+  resume?: TrainState<EpochStats>;
 }
 
 export interface BatchProgress {
@@ -57,29 +63,11 @@ export interface EpochStats {
   imagesPerSecond: number;
 }
 
-/** What a checkpoint stores to resume training; `H` is the per-epoch record of the task. */
-export interface TrainState<H = EpochStats> {
-  epochsDone: number;
-  history: H[];
-  /** Optimizer variables in `optimizer.getWeights()` order (live variables: read, never dispose). */
-  optimizerWeights?: { name: string; tensor: tf.Tensor }[];
-}
-
 export interface TrainResult {
   history: EpochStats[];
   final?: EvalResult;
   trainSeconds: number;
   imagesPerSecond: number;
-}
-
-function makeOptimizer(name: OptimizerName, lr: number, momentum: number): tf.Optimizer {
-  if (name === 'adam') return tf.train.adam(lr);
-  if (name === 'sgd') return tf.train.momentum(lr, momentum);
-  throw new Error(`unknown optimizer '${String(name)}'; expected one of ${OPTIMIZERS.join(', ')}`);
-}
-
-function setLearningRate(opt: tf.Optimizer, lr: number): void {
-  (opt as unknown as { learningRate: number }).learningRate = lr;
 }
 
 /** Conv/dense kernels that weight decay applies to. */
@@ -88,51 +76,17 @@ function decayedKernels(model: tf.LayersModel): tf.LayerVariable[] {
   return model.trainableWeights.filter((w) => /\/kernel$/.test(w.originalName));
 }
 
-/**
- * Call an `onEpoch` hook with the state a checkpoint needs to resume (epochs done, history, the
- * optimizer's slot variables). getWeights() returns the live slots plus a fresh `iter` scalar,
- * which is freed afterwards.
- */
-export async function reportEpoch<H>(
-  optimizer: tf.Optimizer, onEpoch: (stats: H, state: TrainState<H>) => Promise<void> | void, stats: H, epochsDone: number, history: H[],
-): Promise<void> {
-  const optimizerWeights = await optimizer.getWeights();
-  try {
-    await onEpoch(stats, { epochsDone, history: [...history], optimizerWeights });
-  } finally {
-    optimizerWeights[0]?.tensor.dispose();
-  }
-}
+type ClassBatch = ReturnType<typeof batches> extends Generator<infer B> ? B : never;
 
-export async function trainClassifier(model: tf.LayersModel, train: Dataset, opts: TrainOptions): Promise<TrainResult> {
-  const optimizerName = opts.optimizer ?? 'adam';
-  const schedule = opts.schedule ?? 'constant';
+function classificationTask(model: tf.LayersModel, train: Dataset, opts: TrainOptions): TrainingTask<ClassBatch, EpochStats, BatchProgress> {
   const wd = opts.weightDecay ?? 0;
-  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new Error(`epochs must be a positive integer, got ${opts.epochs}`);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batch size must be a positive integer, got ${opts.batchSize}`);
-  if (!(opts.lr > 0)) throw new Error(`learning rate must be > 0, got ${opts.lr}`);
-  const optimizer = makeOptimizer(optimizerName, opts.lr, opts.momentum ?? 0.9);
-  const history: EpochStats[] = opts.resume ? [...opts.resume.history] : [];
-  const startEpoch = opts.resume?.epochsDone ?? 0;
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const kernels = wd > 0 ? decayedKernels(model).map((w) => w.read()) : [];
   const k = train.numClasses;
-  const nb = numBatches(train.n, opts.batchSize);
-  if (opts.resume?.optimizerWeights?.length) {
-    // Materialise the slots with a zero-gradient step, then overwrite them with the saved values.
-    await optimizer.setWeights(opts.resume.optimizerWeights);
-  }
-  let trainSeconds = 0;
-  let trainImages = 0;
-  for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
-    const lr = learningRateAt(schedule, opts.lr, epoch, opts.epochs);
-    setLearningRate(optimizer, lr);
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    const t0 = performance.now();
-    let b = 0;
-    for (const batch of batches(train, { batchSize: opts.batchSize, shuffle: true, seed: opts.seed, epoch, augment: opts.augment, normalize: opts.normalize ?? true })) {
+  const normalize = opts.normalize ?? true;
+  return {
+    numBatches: numBatches(train.n, opts.batchSize),
+    batches: (epoch) => batches(train, { batchSize: opts.batchSize, shuffle: true, seed: opts.seed, epoch, augment: opts.augment, normalize }),
+    step(optimizer, vars, batch) {
       let preds: tf.Tensor | null = null;
       const cost = tf.tidy(() => {
         const xs = tf.tensor4d(batch.xs, batch.shape);
@@ -146,32 +100,33 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
           return total as tf.Scalar;
         }, true, vars) as tf.Scalar;
       });
-      const lossValue = cost.dataSync()[0];
+      const loss = cost.dataSync()[0];
       cost.dispose();
       const p = preds! as tf.Tensor;
       const pv = p.dataSync();
       p.dispose();
+      let correct = 0;
       for (let i = 0; i < pv.length; i++) if (pv[i] === batch.ys[i]) correct++;
-      const bs = batch.ys.length;
-      lossSum += lossValue * bs;
-      seen += bs;
-      b++;
-      if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at epoch ${epoch + 1}, batch ${b} (try a lower learning rate)`);
-      opts.onBatch?.({ epoch, batch: b, batches: nb, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    trainSeconds += seconds;
-    trainImages += seen;
-    const stats: EpochStats = { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, seconds, imagesPerSecond: seen / seconds };
-    if (opts.test) {
-      const ev = evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true });
+      return { loss, size: batch.ys.length, add: { correct } };
+    },
+    progress: (epoch, batch, s, seconds) => ({
+      epoch, batch, batches: numBatches(train.n, opts.batchSize), loss: s.loss / s.seen, accuracy: s.correct / s.seen, imagesPerSecond: s.seen / seconds,
+    }),
+    epochStats: (s, t) => ({ epoch: t.epoch, lr: t.lr, trainLoss: s.loss / s.seen, trainAccuracy: s.correct / s.seen, seconds: t.seconds, imagesPerSecond: s.seen / t.seconds }),
+    evaluate(stats) {
+      if (!opts.test) return;
+      const ev = evaluateClassifier(model, opts.test, { normalize });
       stats.testLoss = ev.loss;
       stats.testAccuracy = ev.accuracy;
-    }
-    history.push(stats);
-    if (opts.onEpoch) await reportEpoch(optimizer, opts.onEpoch, stats, epoch + 1, history);
-  }
+    },
+  };
+}
+
+export async function trainClassifier(model: tf.LayersModel, train: Dataset, opts: TrainOptions): Promise<TrainResult> {
+  const r = await runTrainingLoop(model, classificationTask(model, train, opts), {
+    epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, optimizer: opts.optimizer, momentum: opts.momentum, schedule: opts.schedule ?? 'constant',
+    onBatch: opts.onBatch, onEpoch: opts.onEpoch, shouldStop: opts.shouldStop, onInterrupt: opts.onInterrupt, resume: opts.resume,
+  });
   const final = opts.test ? evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true }) : undefined;
-  optimizer.dispose();
-  return { history, final, trainSeconds, imagesPerSecond: trainImages / Math.max(trainSeconds, 1e-9) };
+  return { history: r.history, final, trainSeconds: r.trainSeconds, imagesPerSecond: r.imagesPerSecond };
 }

@@ -5,183 +5,23 @@
 import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
 import { DATASET_NAMES, type DatasetName } from '../../data/datasets.js';
 import { loadScenes } from '../../data/scenes-load.js';
-import { resolveSceneOptions, type SceneSet } from '../../data/scenes.js';
-import { buildSegNet, DOWN_UP_NAMES, paramCount, type DownUpName } from '../../models/index.js';
-import { SCHEDULES, type ScheduleName } from '../../train/schedule.js';
-import { trainSegmentation, evaluateSegmentation, modelOutputKind, type SegEpochStats, type SegEvalResult } from '../../train/segmentation.js';
+import { DOWN_UP_NAMES, paramCount } from '../../models/index.js';
+import { SCHEDULES } from '../../train/schedule.js';
+import { evaluateSegmentation, modelOutputKind } from '../../train/segmentation.js';
 import { backendInfo } from '../../backend/index.js';
-import { saveCheckpoint } from '../../train/checkpoint.js';
-import { resumeCheckpoint } from '../resume.js';
-import type { TrainState } from '../../train/trainer.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { sceneSheet } from '../../report/scene-sheet.js';
 import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
-import { createProgress } from '../progress.js';
+import { interruptible } from '../interrupt.js';
+import { checkModelKind, evalDataset, readTrainedRecord } from '../trained-model.js';
+import { TEST_SCENE_SEED, fmt, metricsRecord, runSegmentation, sceneOptionsFor } from '../run-segmentation.js';
 import { backendOption, selectBackend } from './train.js';
 
-/**
- * Seed of the test scenes. Fixed, so every run (any `--seed`) is scored on the same scenes; it differs
- * from the default training-scene seeds so train and test scenes do not share placements.
- */
-export const TEST_SCENE_SEED = 1000;
-
-/**
- * Scene options for a canvas of `size` pixels: the generator's defaults (64 px canvases) with the item
- * scale range scaled by `size / 64`, so items keep their size relative to the canvas.
- */
-export function sceneOptionsFor(size: number): { size: number; minScale: number; maxScale: number } {
-  const d = resolveSceneOptions({ seed: 0 });
-  return { size, minScale: (d.minScale * size) / d.size, maxScale: (d.maxScale * size) / d.size };
-}
-
-export interface SegmentRunOptions {
-  dataset: DatasetName;
-  downUp: DownUpName;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  schedule: ScheduleName;
-  seed: number;
-  /** Seed of the training scenes (default: `seed`). */
-  sceneSeed?: number;
-  width: number;
-  depth: number;
-  /** Canvas side (default 64; must be divisible by 2^depth). */
-  sceneSize?: number;
-  trainScenes: number;
-  testScenes: number;
-  lambdaU: number;
-  lambdaP: number;
-  liftKernelSize?: number;
-  /** Test scenes shown in predictions.png (default 6). */
-  sheetScenes?: number;
-  out?: string;
-  /** Continue from `out/checkpoint` (written after every epoch when `out` is given). */
-  resume?: boolean;
-  quiet?: boolean;
-  label?: string;
-  command: string;
-}
-
-export interface SegmentResults {
-  dataset: string;
-  downUp: string;
-  seed: number;
-  sceneSeed: number;
-  testSceneSeed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  schedule: string;
-  width: number;
-  depth: number;
-  lambdaU: number;
-  lambdaP: number;
-  trainScenes: number;
-  testScenes: number;
-  sceneSize: number;
-  /** Mean IoU over classes with a defined IoU, background included. */
-  mIoU: number;
-  /** The same, background left out. */
-  mIoUNoBackground: number;
-  pixelAccuracy: number;
-  foregroundAccuracy: number;
-  testLoss: number;
-  /** Per class (background first); `null` for a class absent from both prediction and ground truth. */
-  perClassIoU: (number | null)[];
-  classNames: string[];
-  /** `confusion[truth][predicted]` pixel counts over the test scenes. */
-  confusion: number[][];
-  params: number;
-  trainableParams: number;
-  trainSeconds: number;
-  trainCpuSeconds: number;
-  imagesPerSecond: number;
-  history: SegEpochStats[];
-  backend: string;
-  backendInfo: unknown;
-  liftpoolVersion: string;
-  command: string;
-  date: string;
-}
-
-const nanToNull = (a: number[]) => a.map((v) => (Number.isNaN(v) ? null : v));
-const fmt = (v: number | undefined, d = 4) => (v == null || Number.isNaN(v) ? '-' : v.toFixed(d));
-
-function metricsRecord(ev: SegEvalResult) {
-  return {
-    mIoU: ev.mIoU, mIoUNoBackground: ev.mIoUNoBackground, pixelAccuracy: ev.pixelAccuracy, foregroundAccuracy: ev.foregroundAccuracy,
-    testLoss: ev.loss, perClassIoU: nanToNull(ev.perClassIoU), confusion: ev.confusion,
-  };
-}
-
-/** PNG of the first `count` scenes: image | ground truth | prediction | errors (white = wrong). */
-export function predictionSheet(scenes: SceneSet, predictions: Uint8Array, count: number): Buffer {
-  return sceneSheet(scenes.images, scenes.labels, scenes.size, Math.min(count, scenes.count), { predictions, errors: true });
-}
-
-/** One segmentation run as `segment train` does it (writes the files when `out` is given). */
-export async function runSegmentation(o: SegmentRunOptions, data?: { train: SceneSet; test: SceneSet }): Promise<SegmentResults> {
-  if (o.liftKernelSize != null && (o.liftKernelSize < 1 || o.liftKernelSize % 2 === 0)) throw new Error(`--lift-kernel-size must be odd, got ${o.liftKernelSize}`);
-  const sceneSeed = o.sceneSeed ?? o.seed;
-  const sceneOpts = sceneOptionsFor(o.sceneSize ?? 64);
-  const train = data?.train ?? (await loadScenes(o.dataset, 'train', o.trainScenes, sceneSeed, sceneOpts));
-  const test = data?.test ?? (await loadScenes(o.dataset, 'test', o.testScenes, TEST_SCENE_SEED, sceneOpts));
-  let resume: TrainState<SegEpochStats> | undefined;
-  let model: tf.LayersModel;
-  if (o.resume) {
-    const ck = await resumeCheckpoint<SegEpochStats, SegmentRunOptions>(o.out, { ...o, sceneSeed }, [
-      'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
-    ]);
-    model = ck.model;
-    resume = ck.state;
-    if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone} of ${o.epochs}\n`);
-  } else {
-    model = buildSegNet({
-      downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
-      activation: 'linear', lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
-    });
-  }
-  try {
-    const progress = createProgress(o.label ?? '', { quiet: o.quiet });
-    const result = await trainSegmentation(model, train, {
-      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed, test, resume,
-      onBatch: (p) => progress.batch({ epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss, accuracy: p.pixelAccuracy, imagesPerSecond: p.imagesPerSecond }),
-      onEpoch: async (s, state) => {
-        if (o.out) await saveCheckpoint(join(o.out, 'checkpoint'), model, state, { options: { ...o, sceneSeed } });
-        progress.epoch({ epoch: s.epoch, lr: s.lr, trainLoss: s.trainLoss, trainAccuracy: s.trainPixelAccuracy, testLoss: s.testLoss, testAccuracy: s.testPixelAccuracy, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond }, o.epochs);
-        if (!o.quiet) process.stderr.write(`${o.label ? `[${o.label}] ` : ''}  constraint loss ${fmt(s.trainConstraintLoss)}; test mIoU ${fmt(s.testMIoU)} (no background ${fmt(s.testMIoUNoBackground)}), pixel accuracy ${fmt(s.testPixelAccuracy)}\n`);
-      },
-    });
-    progress.stop();
-    const final = result.final!;
-    const pc = paramCount(model);
-    const history = result.history;
-    const res: SegmentResults = {
-      dataset: o.dataset, downUp: o.downUp, seed: o.seed, sceneSeed, testSceneSeed: TEST_SCENE_SEED, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
-      schedule: o.schedule, width: o.width, depth: o.depth, lambdaU: o.lambdaU, lambdaP: o.lambdaP,
-      trainScenes: train.count, testScenes: test.count, sceneSize: train.size,
-      ...metricsRecord(final), classNames: train.classNames,
-      params: pc.total, trainableParams: pc.trainable,
-      trainSeconds: history.reduce((t, h) => t + h.seconds, 0), trainCpuSeconds: history.reduce((s, h) => s + h.cpuSeconds, 0), imagesPerSecond: result.imagesPerSecond, history,
-      backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
-    };
-    if (o.out) {
-      await model.save(fileIO(o.out));
-      writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(res, null, 2));
-      writeFileAtomic(join(o.out, 'predictions.png'), predictionSheet(test, final.predictions!, o.sheetScenes ?? 6));
-    }
-    return res;
-  } finally {
-    model.dispose();
-    resume?.optimizerWeights?.forEach((w) => w.tensor.dispose());
-  }
-}
+export { TEST_SCENE_SEED, predictionSheet, runSegmentation, sceneOptionsFor, type SegmentResults, type SegmentRunOptions } from '../run-segmentation.js';
 
 export interface SegmentEvalOptions {
   model: string;
@@ -194,15 +34,14 @@ export interface SegmentEvalOptions {
 
 /** Re-evaluate a model saved by `segment train` on its test scenes (or others); writes DIR/eval.json. */
 export async function evalSegmentation(o: SegmentEvalOptions): Promise<Record<string, unknown> & ReturnType<typeof metricsRecord>> {
-  const resultsPath = join(o.model, 'results.json');
-  const trained = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<SegmentResults>) : {};
-  const dataset = (o.dataset ?? trained.dataset) as DatasetName | undefined;
-  if (!dataset) throw new Error(`--dataset is required: ${resultsPath} does not say which dataset the model was trained on`);
+  const trained = readTrainedRecord(o.model, 'segmentation');
+  const dataset = evalDataset<DatasetName>(o.model, trained, o.dataset);
   const testScenes = o.testScenes ?? trained.testScenes;
-  if (!testScenes) throw new Error(`--test-scenes is required: ${resultsPath} does not say how many test scenes the model was scored on`);
+  if (!testScenes) throw new Error(`--test-scenes is required: ${o.model} has no results.json saying how many test scenes the model was scored on`);
   const sceneSeed = o.sceneSeed ?? trained.testSceneSeed ?? TEST_SCENE_SEED;
   const model = await tf.loadLayersModel(fileIO(o.model));
   try {
+    checkModelKind(model, o.model, 'segmentation');
     const size = model.inputs[0].shape[1] as number;
     const test = await loadScenes(dataset, 'test', testScenes, sceneSeed, sceneOptionsFor(size));
     const ev = evaluateSegmentation(model, test);
@@ -244,18 +83,21 @@ function segmentTrainCommand(): Command {
     .option('--sheet-scenes <n>', 'test scenes shown in predictions.png', int(1), 6)
     .addOption(backendOption())
     .option('--out <dir>', 'output directory (a checkpoint is kept in DIR/checkpoint after every epoch)', 'runs/segment')
-    .option('--resume', 'continue from DIR/checkpoint (same options; --epochs may be raised)', false)
-    .option('--quiet', 'no progress output', false)
+    .option('--resume', 'continue from DIR/checkpoint (same options; --epochs may be raised when the schedule allows)', false)
+    .option('--force', 'replace a finished or unfinished run in DIR', false)
+    .option('--quiet', 'print only errors and the final line', false)
     .action(async (o) => {
       if (o.depth > 4) throw new Error(`--depth must be 1-4, got ${o.depth}`);
-      await selectBackend(o.backend);
-      const res = await runSegmentation({
+      await selectBackend(o.backend, o.quiet);
+      const res = await interruptible(join(o.out, 'checkpoint'), (shouldStop) => runSegmentation({
         dataset: o.dataset, downUp: o.downUp, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed,
         sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, lambdaU: o.lambdaU,
-        lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, quiet: o.quiet, command: command(),
-      });
+        lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, force: o.force, refuseExisting: true,
+        shouldStop, quiet: o.quiet, command: command(),
+      }));
+      if (!res) return;
       console.log(`${res.dataset} segnet ${res.downUp} seed=${res.seed}: mIoU ${fmt(res.mIoU)} (no background ${fmt(res.mIoUNoBackground)}), pixel accuracy ${fmt(res.pixelAccuracy)}, ${res.params} params, ${res.imagesPerSecond.toFixed(1)} img/s on ${res.backend}`);
-      console.log(`wrote ${['model.json', 'weights.bin', 'results.json', 'predictions.png'].map((f) => join(o.out, f)).join(', ')}`);
+      if (!o.quiet) console.log(`wrote ${['model.json', 'weights.bin', 'predictions.png', 'results.json'].map((f) => join(o.out, f)).join(', ')}`);
     });
 }
 

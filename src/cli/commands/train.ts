@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
 import { DATASET_NAMES, type DatasetName } from '../../data/index.js';
 import { ARCH_NAMES, POOL_NAMES, paramCount, type ArchName, type PoolName } from '../../models/index.js';
 import { OPTIMIZERS, SCHEDULES, evaluateClassifier, type OptimizerName, type ScheduleName } from '../../train/index.js';
@@ -12,6 +11,8 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
 import { prepareData, runClassifier } from '../run-classifier.js';
+import { interruptible } from '../interrupt.js';
+import { checkModelKind, evalDataset, readTrainedRecord } from '../trained-model.js';
 
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
 
@@ -19,9 +20,9 @@ export function backendOption(): Option {
   return new Option('--backend <name>', 'TF.js backend: auto (tfjs-node if installed, else wasm) | wasm | cpu | tensorflow').default('auto').argParser(oneOf(BACKENDS));
 }
 
-export async function selectBackend(pref: BackendPreference): Promise<string> {
+export async function selectBackend(pref: BackendPreference, quiet = false): Promise<string> {
   const name = await useBestBackend(pref);
-  process.stderr.write(`backend: ${name}\n`);
+  if (!quiet) process.stderr.write(`backend: ${name}\n`);
   return name;
 }
 
@@ -51,20 +52,22 @@ export function trainCommand(): Command {
     .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (odd)', int(1))
     .addOption(backendOption())
     .option('--out <dir>', 'output directory', 'runs/train')
-    .option('--resume', 'resume from DIR/checkpoint', false)
-    .option('--quiet', 'no progress output', false)
+    .option('--resume', 'continue from DIR/checkpoint (same options; --epochs may be raised when the schedule allows)', false)
+    .option('--force', 'replace a finished or unfinished run in DIR', false)
+    .option('--quiet', 'print only errors and the final line', false)
     .action(async (o) => {
       if (o.liftKernelSize != null && o.liftKernelSize % 2 === 0) throw new Error(`--lift-kernel-size must be odd, got ${o.liftKernelSize}`);
-      await selectBackend(o.backend);
-      const res = await runClassifier({
+      await selectBackend(o.backend, o.quiet);
+      const res = await interruptible(join(o.out, 'checkpoint'), (shouldStop) => runClassifier({
         dataset: o.dataset as DatasetName, arch: o.arch as ArchName, pool: o.pool as PoolName, epochs: o.epochs, batchSize: o.batchSize,
         lr: o.lr, optimizer: o.optimizer as OptimizerName, momentum: o.momentum, weightDecay: o.weightDecay, schedule: o.schedule as ScheduleName,
         seed: o.seed, width: o.width, trainLimit: o.trainLimit, testLimit: o.testLimit, pad32: o.pad32, augment: o.augment,
-        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, out: o.out, resume: o.resume, quiet: o.quiet,
-        command: `liftpool ${process.argv.slice(2).join(' ')}`,
-      });
+        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, out: o.out, resume: o.resume, force: o.force, refuseExisting: true,
+        shouldStop, quiet: o.quiet, command: `liftpool ${process.argv.slice(2).join(' ')}`,
+      }));
+      if (!res) return;
       console.log(`${res.dataset} ${res.arch} pool=${res.pool} seed=${res.seed}: test accuracy ${fmtPct(res.testAccuracy)} (error ${fmtPct(res.testError)}), test loss ${res.testLoss.toFixed(4)}, ${res.params} params, ${res.imagesPerSecond.toFixed(0)} img/s on ${res.backend}`);
-      console.log(`wrote ${join(o.out, 'model.json')}, ${join(o.out, 'weights.bin')}, ${join(o.out, 'results.json')}`);
+      if (!o.quiet) console.log(`wrote ${join(o.out, 'model.json')}, ${join(o.out, 'weights.bin')}, ${join(o.out, 'results.json')}`);
     });
 }
 
@@ -78,11 +81,10 @@ export function evalCommand(): Command {
     .addOption(backendOption())
     .action(async (o) => {
       await selectBackend(o.backend);
-      const resultsPath = join(o.model, 'results.json');
-      const trained = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { dataset?: DatasetName; testSize?: number }) : {};
-      const dataset = (o.dataset ?? trained.dataset) as DatasetName | undefined;
-      if (!dataset) throw new Error(`--dataset is required: ${resultsPath} does not say which dataset the model was trained on`);
+      const trained = readTrainedRecord(o.model, 'classifier');
+      const dataset = evalDataset<DatasetName>(o.model, trained, o.dataset);
       const model = await tf.loadLayersModel(fileIO(o.model));
+      checkModelKind(model, o.model, 'classifier');
       const [h, w] = model.inputs[0].shape.slice(1, 3) as number[];
       const { test } = await prepareData(dataset, { testLimit: o.testLimit, seed: 0, pad32: h === 32 && w === 32 });
       const ev = evaluateClassifier(model, test);
