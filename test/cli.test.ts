@@ -62,7 +62,7 @@ test('train, eval and resume end to end on real MNIST (tiny subset)', async () =
     assert.equal(e.status, 0, e.stderr);
     const ev = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
     assert.equal(ev.testAccuracy, res.testAccuracy, 'eval reproduces the accuracy of the saved model');
-    const r = runCli(['train', ...common, '--epochs', '2', '--resume']);
+    const r = runCli(['train', ...common.filter((a) => a !== '--quiet'), '--epochs', '2', '--resume']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /resuming from epoch 1 of 2/);
     const res2 = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
