@@ -39,3 +39,9 @@ export function fakeFreeBytes(): number | undefined {
   const v = process.env.LIFTPOOL_TEST_FREE_BYTES;
   return v ? Number(v) : undefined;
 }
+
+/** Reset the counters (tests that set the variables in-process). */
+export function resetFaultCounters(): void {
+  points = 0;
+  writes = 0;
+}

@@ -120,10 +120,12 @@ function verifyCheckpoint(dir: string): void {
 /**
  * The checkpoint in `dir`, checked file by file. When `dir` itself is missing because a save was
  * interrupted between its renames, the most advanced complete copy is renamed back into place first.
+ * The other copies are then removed (call it while holding the run directory's lock).
  */
 export function findCheckpoint(dir: string): string {
   if (existsSync(dir)) {
     verifyCheckpoint(dir);
+    removeStaleCheckpoints(dir);
     return dir;
   }
   const complete = siblings(dir).filter((s) => {
@@ -138,6 +140,7 @@ export function findCheckpoint(dir: string): string {
   complete.sort((a, b) => progressOf(b) - progressOf(a));
   renameSync(complete[0], dir);
   fsyncDir(dirname(dir));
+  removeStaleCheckpoints(dir);
   return dir;
 }
 

@@ -40,8 +40,10 @@ export function makeOptimizer(name: OptimizerName, lr: number, momentum: number)
 }
 
 function kindOf(opt: tf.Optimizer): OptimizerName {
-  if (opt instanceof tf.AdamOptimizer) return 'adam';
-  if (opt instanceof tf.MomentumOptimizer) return 'sgd';
+  // Not instanceof: tfjs optimizers answer it by duck typing (any optimizer "is" an AdamOptimizer).
+  const name = opt.getClassName();
+  if (name === 'Adam') return 'adam';
+  if (name === 'Momentum') return 'sgd';
   throw new Error(`cannot save the state of a ${opt.getClassName()} optimizer (only Adam and momentum SGD)`);
 }
 
