@@ -1,5 +1,5 @@
 /** Argument parsers for commander options: each throws a clear message naming the option. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 export function int(min = 1) {
   return (v: string): number => {
@@ -19,13 +19,29 @@ export function float(min = 0, exclusive = false) {
   };
 }
 
-export function oneOf<T extends string>(choices: readonly T[]) {
-  return (v: string): T => {
+/** A parser that knows its allowed values (`--help` lists them, see {@link describeChoices}). */
+export type ChoiceParser<R> = ((v: string) => R) & { choices: readonly string[]; listOf?: boolean };
+
+export function oneOf<T extends string>(choices: readonly T[]): ChoiceParser<T> {
+  const parse = (v: string): T => {
     if (!choices.includes(v as T)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${v}'`);
     return v as T;
   };
+  return Object.assign(parse, { choices });
 }
 
-export function list<T extends string>(choices: readonly T[]) {
-  return (v: string): T[] => v.split(',').map((s) => oneOf(choices)(s.trim()));
+export function list<T extends string>(choices: readonly T[]): ChoiceParser<T[]> {
+  const one = oneOf(choices);
+  return Object.assign((v: string): T[] => v.split(',').map((s) => one(s.trim())), { choices, listOf: true });
+}
+
+/** Append the allowed values to the help text of every option of `cmd` (and its subcommands) parsed by {@link oneOf} or {@link list}. */
+export function describeChoices(cmd: Command): void {
+  for (const opt of cmd.options) {
+    const parser = (opt as unknown as { parseArg?: Partial<ChoiceParser<unknown>> }).parseArg;
+    if (parser?.choices && !opt.description.includes('(one of')) {
+      opt.description += parser.listOf ? ` (comma-separated, each one of: ${parser.choices.join(', ')})` : ` (one of: ${parser.choices.join(', ')})`;
+    }
+  }
+  for (const sub of cmd.commands) describeChoices(sub);
 }

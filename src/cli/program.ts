@@ -1,6 +1,7 @@
 /** Command-line program definition (commander). Each subcommand lives in its own module. */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { describeChoices } from './options.js';
 import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { segmentCommand } from './commands/segment.js';
@@ -25,6 +26,15 @@ export function buildProgram(): Command {
   program.addCommand(tableCommand());
   program.addCommand(robustnessCommand());
   program.addCommand(corruptionsCommand());
-  for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
+  applyToAll(program);
+  describeChoices(program);
   return program;
+}
+
+/** Every (sub)command reports errors the same way: `liftpool: error: …` and a pointer to --help. */
+function applyToAll(cmd: Command): void {
+  for (const c of cmd.commands) {
+    c.showHelpAfterError('(run with --help for usage)').configureOutput({ outputError: (str, write) => write(`liftpool: ${str}`) });
+    applyToAll(c);
+  }
 }

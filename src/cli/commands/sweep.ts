@@ -3,7 +3,7 @@
  * `liftpool table` aggregates results.json files into a mean ± std table.
  */
 import { Command, Option } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_NAMES, type DatasetName } from '../../data/index.js';
 import { ARCH_NAMES, POOL_NAMES, type ArchName, type PoolName } from '../../models/index.js';
@@ -12,6 +12,7 @@ import { markdownTable, meanStd } from '../../report/markdown.js';
 import { int, float, oneOf, list } from '../options.js';
 import { prepareData, runClassifier, type ClassifierResults } from '../run-classifier.js';
 import { backendOption, selectBackend } from './train.js';
+import { readJsonFile } from '../../io/read-json.js';
 
 /** Every results.json below `dir` (recursively). */
 export function findResults(dir: string): ClassifierResults[] {
@@ -21,7 +22,7 @@ export function findResults(dir: string): ClassifierResults[] {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'results.json') out.push(JSON.parse(readFileSync(p, 'utf8')) as ClassifierResults);
+      else if (name === 'results.json') out.push(readJsonFile<ClassifierResults>(p));
     }
   };
   walk(dir);
