@@ -156,7 +156,7 @@ async function campaign(name: string, args: string[], outputs: string[], base: s
     let r2 = r1;
     if (i + 1 < moments.length) {
       // Second kill in the resumed run, at a moment counted from its own start.
-      const k2 = 1 + ((moments[i + 1] * 7) % Math.max(1, total - 1));
+      const k2 = 1 + (moments[i + 1] % 15);
       c.resumes++;
       r2 = await run([...args, '--out', dir, '--resume'], { LIFTPOOL_TEST_KILL_AT: String(k2) });
       if (r2.signal === 'SIGKILL') c.kills++;
