@@ -100,6 +100,27 @@ function sameAsReference(dir: string, ref: string, files: string[]): string | un
   return undefined;
 }
 
+/** Split a POSIX shell command line (single quotes, backslash escapes) into its words. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let cur: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      cur = (cur ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (ch === '\\') {
+      cur = (cur ?? '') + line[++i];
+    } else if (ch === ' ') {
+      if (cur != null) words.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + ch;
+  }
+  if (cur != null) words.push(cur);
+  return words;
+}
+
 const clearRefusal = (r: Run) => r.status === 1 && /^liftpool: error: .+\n$/.test(r.stderr.split('\n').filter((l) => l.startsWith('liftpool:')).join('\n') + '\n') && !/\n\s+at /.test(r.stderr);
 
 interface Counts {
@@ -190,7 +211,7 @@ async function campaign(name: string, args: string[], outputs: string[], base: s
     c.signalStops++;
     if (/\x1b\[\?25l/.test(r.stderr) && !/\x1b\[\?25h/.test(r.stderr)) c.failures.push(`${label}: cursor left hidden`);
     c.resumes++;
-    const resumed = await run(m[1].split(' ').map((a) => a.replace(/^'(.*)'$/, '$1')));
+    const resumed = await run(shellWords(m[1]));
     if (resumed.status !== 0) c.failures.push(`${label}: the printed resume command failed: ${resumed.stderr.trim()}`);
     else finishChain(dir, label);
   }

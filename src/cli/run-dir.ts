@@ -49,6 +49,8 @@ export class RunDir {
         rmSync(join(d, 'checkpoint'), { recursive: true, force: true });
       },
     });
+    // A fresh run: what is left of a checkpoint that never became complete goes.
+    if (!o.resume) removeStaleCheckpoints(join(dir, 'checkpoint'));
     return new RunDir(dir, lock, { options, backend: tf.getBackend(), liftpoolVersion: VERSION });
   }
 

@@ -55,9 +55,18 @@ export function removeStaleCheckpoints(dir: string): void {
   for (const s of siblings(dir)) rmSync(s, { recursive: true, force: true });
 }
 
-/** Whether `dir` or a recoverable copy of it exists. */
+function isComplete(dir: string): boolean {
+  try {
+    verifyCheckpoint(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `dir` or a complete copy of it (left by a save interrupted between its renames) exists. */
 export function checkpointExists(dir: string): boolean {
-  return existsSync(dir) || siblings(dir).length > 0;
+  return existsSync(dir) || siblings(dir).some(isComplete);
 }
 
 export async function saveCheckpoint<H>(dir: string, model: tf.LayersModel, state: TrainState<H>, meta: CheckpointMeta): Promise<void> {
@@ -128,14 +137,7 @@ export function findCheckpoint(dir: string): string {
     removeStaleCheckpoints(dir);
     return dir;
   }
-  const complete = siblings(dir).filter((s) => {
-    try {
-      verifyCheckpoint(s);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const complete = siblings(dir).filter(isComplete);
   if (complete.length === 0) throw new Error(`no checkpoint in ${dir}`);
   complete.sort((a, b) => progressOf(b) - progressOf(a));
   renameSync(complete[0], dir);

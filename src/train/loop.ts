@@ -138,6 +138,8 @@ export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: Trai
         b++;
         if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at epoch ${epoch + 1}, batch ${b} (try a lower learning rate)`);
         opts.onBatch?.(task.progress(epoch, b, sums, elapsed()));
+        // A turn of the event loop, so that signal handlers (which set what shouldStop reads) can run.
+        if (opts.shouldStop) await new Promise((resolve) => setImmediate(resolve));
         if (b < task.numBatches && opts.shouldStop?.()) {
           const state: TrainState<H> = {
             epochsDone: epoch, history: [...history], optimizer: await captureOptimizer(optimizer),
