@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // The full campaign (≥ 50 moments) is `npx tsx scripts/fault-injection.ts`; the suite runs it small:
-// per command 4 SIGKILLs at fault points (2 chains of kill → resume killed → resume), 2 signals.
+// per command 2 chains (kill at a fault point → resume killed at another → resume) and 2 signals.
 test('killed or interrupted `train` and `segment train` runs resume bit-identical or refuse clearly (small fault-injection campaign)', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'liftpool-faults-test-'));
@@ -19,7 +19,7 @@ test('killed or interrupted `train` and `segment train` runs resume bit-identica
     assert.deepEqual(results.map((c) => c.command), ['train', 'segment train']);
     for (const c of results) {
       assert.deepEqual(c.failures, []);
-      assert.ok(c.kills >= 4, `${c.command}: ${c.kills} kills`);
+      assert.ok(c.kills >= 3, `${c.command}: ${c.kills} kills`); // a resume refused (no checkpoint yet) is not killed
       assert.equal(c.signals, 2);
       assert.ok(c.signalStops >= 1, `${c.command}: a signal stopped training`);
       assert.equal(c.identical, 2 + 2, `${c.command}: every chain ended bit-identical`);
