@@ -20,6 +20,7 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { liftUp2d } from '../lifting/index.js';
 import type { LiftDownPool2D } from './lift-down-pool2d.js';
 import { resolvePair } from './pairing.js';
+import { singleShape } from './shapes.js';
 
 export interface LiftUpPool2DArgs extends LayerArgs {
   /** The down layer to invert. Optional in a functional model (found from the detail inputs). */
@@ -125,7 +126,7 @@ export class LiftUpPool2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const y = singleShape(inputShape);
     const [h0, w0] = this.paired?.inputSize ?? [null, null];
     const dbl = (v: number | null) => (v == null ? null : 2 * v);
     return [y[0], h0 ?? dbl(y[1]), w0 ?? dbl(y[2]), y[3]];

@@ -10,6 +10,7 @@ import { ARCH_NAMES, POOL_NAMES, type ArchName, type PoolName } from '../../mode
 import { writeFileAtomic } from '../../io/atomic.js';
 import { markdownTable, meanStd } from '../../report/markdown.js';
 import { int, float, oneOf, list } from '../options.js';
+import { addLiftOptions } from '../lift-options.js';
 import { prepareData, runClassifier, type ClassifierResults } from '../run-classifier.js';
 import { backendOption, selectBackend } from './train.js';
 
@@ -82,7 +83,7 @@ export function tableCommand(): Command {
 }
 
 export function sweepCommand(): Command {
-  return new Command('sweep')
+  return addLiftOptions(new Command('sweep'))
     .description('train every pool x seed (skipping finished runs) into DIR/<pool>/seed<S>, then write the table')
     .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
     .addOption(new Option('--arch <name>', 'architecture').default('vgg13').argParser(oneOf(ARCH_NAMES)))
@@ -94,8 +95,6 @@ export function sweepCommand(): Command {
     .option('--width <x>', 'width multiplier', float(0, true), 0.25)
     .option('--train-limit <n>', 'class-balanced training subset', int(1))
     .option('--test-limit <n>', 'class-balanced test subset', int(1))
-    .option('--lambda-u <x>', 'LiftPool λ_u', float(0), 1e-4)
-    .option('--lambda-p <x>', 'LiftPool λ_p', float(0), 1e-3)
     .option('--no-augment', 'disable augmentation')
     .option('--out <dir>', 'output directory', 'runs/sweep')
     .addOption(backendOption())
@@ -113,7 +112,7 @@ export function sweepCommand(): Command {
           const r = await runClassifier({
             dataset: o.dataset, arch: o.arch as ArchName, pool, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: 'adam',
             momentum: 0.9, weightDecay: 0, schedule: 'cosine', seed, width: o.width, trainLimit: o.trainLimit, testLimit: o.testLimit,
-            pad32: false, augment: o.augment, lambdaU: o.lambdaU, lambdaP: o.lambdaP, out: dir, label: `${pool} s${seed}`, command,
+            pad32: false, augment: o.augment, liftConstraint: o.constraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, out: dir, label: `${pool} s${seed}`, command,
           }, data);
           process.stderr.write(`${pool} seed ${seed}: test error ${(100 * r.testError).toFixed(2)}% (${r.trainSeconds.toFixed(0)} s)\n`);
         }
