@@ -29,7 +29,7 @@ import {
   type Dataset,
   type Severity,
 } from '../src/data/index.js';
-import { CorruptionRng, deriveSeed as deriveCorruptionSeed } from '../src/data/corruptions-rng.js';
+import { saltedSeed as deriveCorruptionSeed, splitmix32 } from '../src/data/random.js';
 
 /** A deterministic test image from a closed formula (no RNG): smooth blobs plus a sharp bar, in [0, 1]. */
 function fixedImage(h: number, w: number, variant: number): Float32Array {
@@ -181,8 +181,8 @@ const STREAM_SHA: Record<string, string> = {
 test('frozen: seeded streams (seeds, shuffles, subsets, batches with augmentation, scenes)', () => {
   const got: Record<string, string> = {};
   const mul = mulberry32(12345);
-  got.mulberry32 = sha([f64(Array.from({ length: 64 }, () => mul()))]);
-  const crng = new CorruptionRng(12345);
+  got.mulberry32 = sha([f64(Array.from({ length: 64 }, () => mul.uniform()))]);
+  const crng = splitmix32(12345);
   got.corruptionRng = sha([f64(Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? crng.uniform() : i % 3 === 1 ? crng.normal() : crng.poisson(i))))]);
   got.deriveSeed = sha([u32([deriveSeed(0), deriveSeed(1, 2, 3), deriveSeed(7, 0, 1), deriveSeed(2 ** 40 + 5, 9), deriveSeed(-3, 0x5f1)])]);
   got.deriveCorruptionSeed = sha([
