@@ -15,8 +15,8 @@ import { sampleBilinear } from './shifts.js';
 
 export type CorruptionCategory = 'noise' | 'blur' | 'digital';
 /** Five values, one per severity (index 0 = severity 1). */
-export type Row<T> = readonly [T, T, T, T, T];
-type Params = Record<string, Row<unknown>>;
+export type SeverityRow<T> = readonly [T, T, T, T, T];
+type Params = Record<string, SeverityRow<unknown>>;
 
 /** What `apply` gets besides the image: its size, the pixel scale and the corruption's seeded stream. */
 export interface CorruptionContext {
@@ -121,7 +121,7 @@ export const CORRUPTION_SPECS = {
     random: false,
     parameter: 'mean of the image and 11 centre zooms 1, …, max (10 equal steps)',
     params: {
-      zooms: [[1, 1.1, 0.01], [1, 1.2, 0.02], [1, 1.3, 0.03], [1, 1.4, 0.04], [1, 1.5, 0.05]] as Row<readonly [number, number, number]>,
+      zooms: [[1, 1.1, 0.01], [1, 1.2, 0.02], [1, 1.3, 0.03], [1, 1.4, 0.04], [1, 1.5, 0.05]] as SeverityRow<readonly [number, number, number]>,
     },
     cell: (p, i) => `max ${p.zooms[i][1]}`,
     apply: (x, p, i, { height, width }) => {

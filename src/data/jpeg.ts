@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
  */
 export function jpegRoundTrip(x: Float32Array, height: number, width: number, quality: number): Float32Array {
   if (!(quality >= 1 && quality <= 100)) throw new Error(`jpegRoundTrip: quality must be in 1..100, got ${quality}`);
-  const rgba = Buffer.alloc(height * width * 4);
+  const rgba = new Uint8Array(height * width * 4);
   for (let k = 0; k < height * width; k++) {
     const v = Math.round(Math.min(1, Math.max(0, x[k])) * 255);
     rgba[4 * k] = v;
@@ -48,7 +48,7 @@ export function jpegRoundTripBatch(images: Float32Array, n: number, height: numb
   const rows = Math.ceil(n / perRow);
   const W = perRow * pw;
   const H = rows * ph;
-  const rgba = Buffer.alloc(W * H * 4, 255);
+  const rgba = new Uint8Array(W * H * 4).fill(255);
   for (let k = 0; k < n; k++) {
     const oy = Math.floor(k / perRow) * ph;
     const ox = (k % perRow) * pw;
