@@ -165,30 +165,36 @@ export function zoomBlur(x: Float32Array, height: number, width: number, start: 
   return out;
 }
 
+/**
+ * Area (box) resampling weights from `n` input cells to `m` output cells: output cell o covers
+ * [o·n/m, (o+1)·n/m) of the input; for each o, the input cells it overlaps and the overlap as a fraction
+ * of the output cell (the weights sum to 1). True overlaps are multiples of 1/m, so the 1e-9 cut drops
+ * only rounding residue.
+ */
+export function areaWeights(n: number, m: number): { idx: number[]; w: number[] }[] {
+  const res: { idx: number[]; w: number[] }[] = [];
+  const scale = n / m;
+  for (let o = 0; o < m; o++) {
+    const a = o * scale;
+    const b = (o + 1) * scale;
+    const idx: number[] = [];
+    const w: number[] = [];
+    for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
+      const ov = Math.min(b, i + 1) - Math.max(a, i);
+      if (ov > 1e-9) {
+        idx.push(i);
+        w.push(ov / scale);
+      }
+    }
+    res.push({ idx, w });
+  }
+  return res;
+}
+
 /** Area-weighted (box) resample of an H×W image to outH×outW; exact for any ratio. */
 export function boxResize(x: Float32Array, height: number, width: number, outH: number, outW: number): Float32Array {
-  const weights = (n: number, m: number): { idx: number[]; w: number[] }[] => {
-    // For each of m output cells, the input cells it overlaps and the overlap lengths (normalised).
-    const res: { idx: number[]; w: number[] }[] = [];
-    const scale = n / m;
-    for (let o = 0; o < m; o++) {
-      const a = o * scale;
-      const b = (o + 1) * scale;
-      const idx: number[] = [];
-      const w: number[] = [];
-      for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
-        const ov = Math.min(b, i + 1) - Math.max(a, i);
-        if (ov > 1e-12) {
-          idx.push(i);
-          w.push(ov / scale);
-        }
-      }
-      res.push({ idx, w });
-    }
-    return res;
-  };
-  const wy = weights(height, outH);
-  const wx = weights(width, outW);
+  const wy = areaWeights(height, outH);
+  const wx = areaWeights(width, outW);
   const out = new Float32Array(outH * outW);
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {

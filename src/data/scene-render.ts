@@ -3,6 +3,7 @@
  * compositing by maximum with labels that follow the winning item, and the overlap measure used when
  * placing items. Pure functions, no randomness.
  */
+import { areaWeights } from './image-kernels.js';
 import type { Dataset } from './types.js';
 
 /** Item side after scaling: round(n·scale), at least 1. */
@@ -28,34 +29,22 @@ export function cachedWeights(): (n: number, m: number) => Weights1D {
 }
 
 function resampleWeights(n: number, m: number): Weights1D {
+  if (m < n) {
+    // Area: output pixel o covers [o·n/m, (o+1)·n/m) of the input; weight = overlap / (n/m).
+    const area = areaWeights(n, m);
+    return { idx: area.map((r) => Int32Array.from(r.idx)), w: area.map((r) => Float32Array.from(r.w)) };
+  }
+  // Bilinear, half-pixel centres (align_corners = false), clamped at the edges. m = n gives identity.
   const idx: Int32Array[] = [];
   const w: Float32Array[] = [];
   const ratio = n / m;
   for (let o = 0; o < m; o++) {
-    if (m >= n) {
-      // Bilinear, half-pixel centres (align_corners = false), clamped at the edges. m = n gives identity.
-      const u = Math.min(n - 1, Math.max(0, (o + 0.5) * ratio - 0.5));
-      const i0 = Math.floor(u);
-      const i1 = Math.min(i0 + 1, n - 1);
-      const f = u - i0;
-      idx.push(Int32Array.from(f > 0 ? [i0, i1] : [i0]));
-      w.push(Float32Array.from(f > 0 ? [1 - f, f] : [1]));
-    } else {
-      // Area: output pixel o covers [o·ratio, (o+1)·ratio) of the input; weight = overlap / ratio.
-      const a = o * ratio;
-      const b = (o + 1) * ratio;
-      const is: number[] = [];
-      const ws: number[] = [];
-      for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
-        const ov = Math.min(b, i + 1) - Math.max(a, i);
-        if (ov > 1e-9) {
-          is.push(i);
-          ws.push(ov / ratio);
-        }
-      }
-      idx.push(Int32Array.from(is));
-      w.push(Float32Array.from(ws));
-    }
+    const u = Math.min(n - 1, Math.max(0, (o + 0.5) * ratio - 0.5));
+    const i0 = Math.floor(u);
+    const i1 = Math.min(i0 + 1, n - 1);
+    const f = u - i0;
+    idx.push(Int32Array.from(f > 0 ? [i0, i1] : [i0]));
+    w.push(Float32Array.from(f > 0 ? [1 - f, f] : [1]));
   }
   return { idx, w };
 }
