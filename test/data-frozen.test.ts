@@ -29,7 +29,7 @@ import {
   type Dataset,
   type Severity,
 } from '../src/data/index.js';
-import { saltedSeed as deriveCorruptionSeed, splitmix32 } from '../src/data/random.js';
+import { saltedSeed, splitmix32 } from '../src/data/random.js';
 
 /** A deterministic test image from a closed formula (no RNG): smooth blobs plus a sharp bar, in [0, 1]. */
 function fixedImage(h: number, w: number, variant: number): Float32Array {
@@ -186,7 +186,7 @@ test('frozen: seeded streams (seeds, shuffles, subsets, batches with augmentatio
   got.corruptionRng = sha([f64(Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? crng.uniform() : i % 3 === 1 ? crng.normal() : crng.poisson(i))))]);
   got.deriveSeed = sha([u32([deriveSeed(0), deriveSeed(1, 2, 3), deriveSeed(7, 0, 1), deriveSeed(2 ** 40 + 5, 9), deriveSeed(-3, 0x5f1)])]);
   got.deriveCorruptionSeed = sha([
-    u32([deriveCorruptionSeed(0), deriveCorruptionSeed(42, 'gaussian_noise'), deriveCorruptionSeed(42, 'image', 3), deriveCorruptionSeed(-5, 'shift'), imageSeed(9, 17)]),
+    u32([saltedSeed(0), saltedSeed(42, 'gaussian_noise'), saltedSeed(42, 'image', 3), saltedSeed(-5, 'shift'), imageSeed(9, 17)]),
   ]);
   got.permutation = sha([permutation(100, 77)]);
   const ds = toyDataset();
