@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { DATASET_NAMES, type DatasetName } from '../../data/datasets.js';
+import { DATASET_NAMES, type DatasetName } from '../../data/types.js';
 import { loadScenes } from '../../data/scenes-load.js';
 import { resolveSceneOptions, type SceneSet } from '../../data/scenes.js';
 import { buildSegNet, DOWN_UP_NAMES, paramCount, type DownUpName } from '../../models/index.js';
