@@ -27,7 +27,7 @@ robustness() {
       $LP robustness --model runs/fmnist-vgg13/$p/seed$s "${base[@]}" --test-limit 100 --seed 0 --json "$out" --quiet
     done
   done
-  npx tsx scripts/tables.ts robustness runs/robustness
+  $LP table runs/robustness --kind robustness
 }
 
 segmentation() {
@@ -41,7 +41,7 @@ segmentation() {
         --test-scenes 200 --width 0.25 --depth 3 --seed $s --out "$out" --quiet
     done
   done
-  npx tsx scripts/tables.ts segmentation runs/segment
+  $LP table runs/segment --kind segmentation
 }
 
 case "${1:-all}" in

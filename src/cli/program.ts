@@ -5,7 +5,8 @@ import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { segmentCommand } from './commands/segment.js';
 import { benchCommand } from './commands/bench.js';
-import { sweepCommand, tableCommand } from './commands/sweep.js';
+import { sweepCommand } from './commands/sweep.js';
+import { tableCommand } from './commands/table.js';
 import { robustnessCommand, corruptionsCommand } from './commands/robustness.js';
 import { reportCommand } from './commands/report.js';
 

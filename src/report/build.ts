@@ -8,7 +8,8 @@ import { barChartSvg } from './charts.js';
 import { collectResults, type Collected, type Provenance } from './collect.js';
 import { classificationExperiments, segmentationExperiments, type Experiment } from './classification.js';
 import { robustnessExperiments, type RobustnessExperiment } from './robustness.js';
-import { diffText, fixed, meanCIText, meanStdText, type Block, type Cell, type RunInfo } from './document.js';
+import { diffText, type Block, type Cell, type RunInfo } from './document.js';
+import { corruptionTable, experimentTable, robustnessTable } from './tables.js';
 
 export interface ReportOptions {
   /** The command that made the report (shown at the top). */
@@ -43,16 +44,10 @@ class Runs {
 
 async function experimentBlocks(e: Experiment, runs: Runs): Promise<Block[]> {
   const seg = e.kind === 'segmentation';
-  const header = [seg ? 'down/up' : 'pool', 'seeds', `${e.metricName} (mean ± std)`, `Δ vs ${e.reference} (pp) [95% CI]`, 'verdict',
-    ...(seg ? ['mIoU % incl. background (mean ± std)'] : []), 'params', seg ? 'train scenes/s' : 'train images/s', 'runs'];
-  const rows = e.rows.map((r): Cell[] => [
-    r.name, String(r.seeds.length), meanStdText(r.metric), r.name === e.reference ? '(reference)' : diffText(r.diff), r.verdict ?? '',
-    ...(seg ? [r.metric2 ? meanStdText(r.metric2) : '–'] : []), String(r.params), fixed(r.imagesPerSecond, seg ? 1 : 0), runs.cite(r.files),
-  ]);
   const blocks: Block[] = [
     { type: 'h3', text: e.title, id: `${e.kind}-${slug(e.title)}` },
     { type: 'p', text: `Setup: ${setupText(e.setup)}.` },
-    { type: 'table', header, rows },
+    { type: 'table', ...experimentTable(e, (f) => runs.cite(f)) },
   ];
   const focus = e.rows.find((r) => r.name === (seg ? 'lift-liftup' : 'lift'));
   if (focus?.diff) {
@@ -85,18 +80,11 @@ function sheetBlocks(e: Experiment, c: Collected): Block[] {
 }
 
 async function robustnessBlocks(e: RobustnessExperiment, runs: Runs): Promise<Block[]> {
-  const header = ['pool', 'seeds', 'clean error %', 'mean corruption error %', 'mCE (vs max)', 'relative mCE', 'shift consistency %', 'mean flip rate %', 'mFR (vs max)', 'runs'];
-  const rows = e.rows.map((r): Cell[] => [
-    r.pool, String(r.seeds.length), meanCIText(r.clean), meanCIText(r.meanCorruptionError), meanCIText(r.mCE, 3), meanCIText(r.relativeMCE, 3),
-    meanCIText(r.shiftConsistency), meanCIText(r.meanFlipRate), meanCIText(r.mFR, 3), runs.cite(r.files),
-  ]);
-  const detailHeader = ['corruption', 'severity', ...e.rows.map((r) => `${r.pool} error %`)];
-  const detailRows = e.corruptions.flatMap((c) => e.severities.map((s, i) => [c, String(s), ...e.rows.map((r) => meanCIText(r.perCorruption[c][i]))]));
   const name = `robustness-${slug(e.title)}`;
   const blocks: Block[] = [
     { type: 'h3', text: e.title, id: name },
     { type: 'p', text: `Setup: ${setupText(e.setup)}. Every number: mean ± half-width of the 95% Student-t CI over training seeds; mCE, relative mCE and mFR against the max-pool model of the same seed.` },
-    { type: 'table', header, rows },
+    { type: 'table', ...robustnessTable(e, (f) => runs.cite(f)) },
     { type: 'chart', name: `${name}-severity`, svg: await lineChartSvg(e.rows.map((r) => ({ name: r.pool, points: r.bySeverity.map((v, i): [number, number] => [e.severities[i], v.mean]) })), {
       title: `${e.title}: error vs severity (mean over corruptions and seeds)`, xTitle: 'severity', yTitle: 'error %',
     }) },
@@ -107,7 +95,7 @@ async function robustnessBlocks(e: RobustnessExperiment, runs: Runs): Promise<Bl
       title: `${e.title}: mCE vs max (bars: 95% CI)`, yTitle: 'mCE',
     }) });
   }
-  blocks.push({ type: 'details', summary: `Error per corruption and severity (${e.corruptions.length} × ${e.severities.length})`, blocks: [{ type: 'table', header: detailHeader, rows: detailRows }] });
+  blocks.push({ type: 'details', summary: `Error per corruption and severity (${e.corruptions.length} × ${e.severities.length})`, blocks: [{ type: 'table', ...corruptionTable(e) }] });
   return blocks;
 }
 
