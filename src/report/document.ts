@@ -40,12 +40,12 @@ export function fixed(x: number | null | undefined, digits = 2): string {
 
 /** `mean ± std`. */
 export function meanStdText(i: Interval, digits = 2): string {
-  return i.n === 0 ? '–' : `${fixed(i.mean, digits)} ± ${fixed(i.std, digits)}`;
+  return i.n === 0 || !finite(i.mean) ? '–' : `${fixed(i.mean, digits)} ± ${fixed(i.std, digits)}`;
 }
 
 /** `mean ± half-width of the 95% CI` (just the mean with one value). */
 export function meanCIText(i: Interval | null, digits = 2): string {
-  if (!i || i.n === 0) return '–';
+  if (!i || i.n === 0 || !finite(i.mean)) return '–';
   return i.n < 2 ? fixed(i.mean, digits) : `${fixed(i.mean, digits)} ± ${fixed(i.half, digits)}`;
 }
 

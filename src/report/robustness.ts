@@ -85,7 +85,10 @@ export function robustnessExperiments(found: Found<RobustnessRecord>[]): Robustn
       const seeds = [...perPool.get(pool)!];
       const models = seeds.map(([, f]) => f.data.model);
       const paired = base ? seeds.filter(([s]) => base.has(s)).map(([s, f]) => compareToBaseline(f.data.model, base.get(s)!.data.model)) : [];
-      const cmp = (k: 'mCE' | 'relativeMCE' | 'mFR') => (paired.length ? meanCI(paired.map((c) => c[k])) : null);
+      const cmp = (k: 'mCE' | 'relativeMCE' | 'mFR') => {
+        const v = paired.map((c) => c[k]).filter(Number.isFinite); // undefined (denominator 0) for a seed: left out
+        return v.length ? meanCI(v) : null;
+      };
       const perCorruption = Object.fromEntries(r0.corruptions.map((c) => [c, r0.model.severities.map((_, i) => pct(models.map((m) => m.corruptionErrors[c][i])))]));
       return {
         pool, seeds: seeds.map(([s]) => s),
