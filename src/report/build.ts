@@ -68,13 +68,13 @@ async function experimentBlocks(e: Experiment, runs: Runs): Promise<Block[]> {
 }
 
 function sheetBlocks(e: Experiment, c: Collected): Block[] {
-  const files = new Set(e.rows.flatMap((r) => r.files));
-  const shown = new Set<string>();
+  const byFile = new Map(c.segmentation.map((f) => [f.file, f]));
   const out: Block[] = [];
-  for (const f of c.segmentation) {
-    if (!files.has(f.file) || !f.sheet || shown.has(f.data.downUp)) continue;
-    shown.add(f.data.downUp);
-    out.push({ type: 'image', name: `${slug(e.title)}-${f.data.downUp}-seed${f.data.seed}`, path: f.sheet, caption: `${f.data.downUp}, seed ${f.data.seed}: image | truth | prediction | errors` });
+  for (const r of e.rows) {
+    // the sheet of the row's lowest seed that has one
+    const f = r.files.map((file) => byFile.get(file)!).find((x) => x?.sheet);
+    if (!f) continue;
+    out.push({ type: 'image', name: `${slug(e.title)}-${f.data.downUp}-seed${f.data.seed}`, path: f.sheet!, caption: `${f.data.downUp}, seed ${f.data.seed}: image | truth | prediction | errors` });
   }
   return out.length ? [{ type: 'p', text: 'Prediction sheets (first test scenes):' }, ...out] : [];
 }
