@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +124,24 @@ test('a run with a checkpoint and no results is continued with --resume', () => 
     assert.match(readFileSync(join(run, 'sweep.log'), 'utf8'), /--resume\n[^]*resuming from epoch 1 of 2/);
     assert.equal(JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).history.length, 2);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run locked by a live process is left alone (reported, not run twice)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-sweep-lock-'));
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  try {
+    const run = join(dir, 'max', 'seed0');
+    mkdirSync(run, { recursive: true });
+    writeFileSync(join(run, '.sweep-lock'), JSON.stringify({ sweepPid: holder.pid, childPid: holder.pid }));
+    const s = cli([...TINY.map((x) => (x === 'max,lift' ? 'max' : x)), '--jobs', '1', '--out', dir]);
+    assert.equal(s.status, 1);
+    assert.match(s.stderr, new RegExp(`skip max s0: process ${holder.pid} is running it`));
+    assert.match(s.stderr, /liftpool: error: 1 of 1 runs did not finish: max s0 is being run by another process/);
+    assert.ok(!existsSync(join(run, 'results.json')) && !existsSync(join(run, 'sweep.log')), 'not started');
+  } finally {
+    holder.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });
