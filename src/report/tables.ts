@@ -2,6 +2,7 @@
 import type { Experiment } from './classification.js';
 import type { RobustnessExperiment } from './robustness.js';
 import { diffText, fixed, meanCIText, meanStdText, type Cell } from './document.js';
+import { verdict } from './stats.js';
 
 /** Cites the runs behind a row (the report links them; the table command leaves the column out). */
 export type Cite = ((files: string[]) => Cell) | null;
@@ -23,12 +24,16 @@ export function experimentTable(e: Experiment, cite: Cite): TableData {
   return { header, rows };
 }
 
-/** Robustness summary: one row per pool, every number mean ± half-width of the 95% CI over seeds. */
+/**
+ * Robustness summary: one row per pool, every number mean ± half-width of the 95% CI over seeds; the mCE
+ * verdict says whether that CI lies below 1 (better than max), above 1 (worse) or contains 1.
+ */
 export function robustnessTable(e: RobustnessExperiment, cite: Cite): TableData {
-  const header = ['pool', 'seeds', 'clean error %', 'mean corruption error %', 'mCE (vs max)', 'relative mCE', 'shift consistency %', 'mean flip rate %', 'mFR (vs max)',
+  const header = ['pool', 'seeds', 'clean error %', 'mean corruption error %', 'mCE (vs max)', 'mCE verdict', 'relative mCE', 'shift consistency %', 'mean flip rate %', 'mFR (vs max)',
     ...(cite ? ['runs'] : [])];
   const rows = e.rows.map((r): Cell[] => [
-    r.pool, String(r.seeds.length), meanCIText(r.clean), meanCIText(r.meanCorruptionError), meanCIText(r.mCE, 3), meanCIText(r.relativeMCE, 3),
+    r.pool, String(r.seeds.length), meanCIText(r.clean), meanCIText(r.meanCorruptionError), meanCIText(r.mCE, 3),
+    r.pool === 'max' ? '(reference)' : r.mCE ? verdict({ ...r.mCE, mean: r.mCE.mean - 1, lo: r.mCE.lo - 1, hi: r.mCE.hi - 1 }, true) : '', meanCIText(r.relativeMCE, 3),
     meanCIText(r.shiftConsistency), meanCIText(r.meanFlipRate), meanCIText(r.mFR, 3), ...(cite ? [cite(r.files)] : []),
   ]);
   return { header, rows };
