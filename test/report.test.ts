@@ -97,6 +97,7 @@ function writeFixtures(dir: string): void {
   png.data.fill(200);
   writeFileSync(join(dir, 'seg/max-maxunpool/seed0/predictions.png'), PNG.sync.write(png));
   put('cls/table.json', { command: 'liftpool table', rows: [] }); // ignored
+  writeFileSync(join(dir, 'cls/broken.json'), '{"command": '); // left out with a warning
 }
 
 test('compareToBaseline: mCE, relative mCE and mFR by hand', () => {
@@ -116,6 +117,7 @@ test('liftpool report: self-contained HTML and Markdown with the right numbers, 
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'report', join(dir, 'cls'), join(dir, 'rob'), join(dir, 'seg'), '--out', out], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /12 classification, 4 robustness, 4 segmentation results in 3 experiments/);
+    assert.match(r.stderr, /warning: left out .*broken\.json: /);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     assert.doesNotMatch(html, /https?:\/\//, 'no URL in the page');

@@ -98,6 +98,8 @@ export interface Collected {
   classification: Found<ClassificationRecord>[];
   segmentation: Found<SegmentationRecord>[];
   robustness: Found<RobustnessRecord>[];
+  /** JSON files that could not be parsed (with the reason): left out, not fatal. */
+  unreadable: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -139,7 +141,7 @@ function sheetFor(file: string): string | undefined {
 
 /** Every result file below `dirs` (each a directory or a single JSON file), sorted by kind. */
 export function collectResults(dirs: readonly string[]): Collected {
-  const out: Collected = { classification: [], segmentation: [], robustness: [] };
+  const out: Collected = { classification: [], segmentation: [], robustness: [], unreadable: [] };
   const seen = new Set<string>();
   for (const d of dirs) {
     if (!existsSync(d)) throw new Error(`no such file or directory: ${d}`);
@@ -149,7 +151,8 @@ export function collectResults(dirs: readonly string[]): Collected {
       try {
         j = JSON.parse(readFileSync(file, 'utf8'));
       } catch (err) {
-        throw new Error(`${file} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+        out.unreadable.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
       }
       const kind = resultKind(j);
       if (!kind) continue;

@@ -20,6 +20,7 @@ export function reportCommand(): Command {
       writeFileAtomic(join(o.out, 'report.md'), md.markdown);
       writeFileAtomic(join(o.out, 'report.html'), html);
       const c = report.collected;
+      for (const u of c.unreadable) process.stderr.write(`warning: left out ${u}\n`);
       console.log(`${c.classification.length} classification, ${c.robustness.length} robustness, ${c.segmentation.length} segmentation results in ${report.classification.length + report.robustness.length + report.segmentation.length} experiments`);
       console.log(`wrote ${join(o.out, 'report.html')}, ${join(o.out, 'report.md')} and ${md.assets.size} chart/sheet files`);
     });

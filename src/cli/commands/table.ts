@@ -22,6 +22,7 @@ export interface Tables {
 /** The tables of every experiment below `dirs` (only `kinds`, when given). */
 export function experimentTables(dirs: readonly string[], kinds: readonly ResultKind[] = KINDS): Tables {
   const c = collectResults(dirs);
+  for (const u of c.unreadable) process.stderr.write(`warning: left out ${u}\n`);
   const parts: string[] = [];
   const json: Record<string, unknown> = {};
   const text = (cells: (string | { runs: number[] })[]) => cells.map((x) => (typeof x === 'string' ? x : ''));
