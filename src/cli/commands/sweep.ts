@@ -93,7 +93,7 @@ export function sweepCommand(): Command {
     .option('--out <dir>', 'output directory', 'runs/sweep')
     .option('--quiet', 'no progress output', false)
     .addOption(new Option('--backend <name>', 'TF.js backend of every run (default: the child command\'s)').argParser(oneOf(BACKENDS)))
-    .argument('[options...]', 'further options for every child run, after -- (e.g. -- --scene-size 32 --train-scenes 2000)')
+    .argument('[child-options...]', 'further options for every child run, after -- (e.g. -- --scene-size 32 --train-scenes 2000)')
     .action(async (extra: string[], o: Record<string, unknown>, cmd: Command) => {
       const given = (key: string) => cmd.getOptionValueSource(key) !== undefined && cmd.getOptionValueSource(key) !== 'default';
       for (const flag of ['--out', '--resume', '--seed', '--pool', '--down-up']) {
