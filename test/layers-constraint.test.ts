@@ -13,14 +13,16 @@ import { segmentCommand } from '../src/cli/commands/segment.js';
 const FIXTURE = 'test/fixtures/liftpool-v0.1';
 
 describe('LiftDownPool constraint option', () => {
-  test('one set of defaults: layers (1D, 2D) and the train, sweep and segment commands agree', () => {
+  test('one set of defaults: layers (1D, 2D) and the train and segment commands agree; sweep forwards only what is given', () => {
     for (const layer of [new LiftDownPool2D(), new LiftDownPool1D()]) {
       assert.equal(layer.constraint, DEFAULT_CONSTRAINT);
       assert.equal(layer.lambdaU, DEFAULT_LAMBDA_U);
       assert.equal(layer.lambdaP, DEFAULT_LAMBDA_P);
     }
     const seg = segmentCommand().commands.find((c) => c.name() === 'train')!;
-    for (const cmd of [trainCommand(), sweepCommand(), seg]) {
+    const sweep = sweepCommand().opts();
+    assert.deepEqual([sweep.constraint, sweep.lambdaU, sweep.lambdaP], [undefined, undefined, undefined]);
+    for (const cmd of [trainCommand(), seg]) {
       const o = cmd.opts();
       assert.equal(o.constraint, DEFAULT_CONSTRAINT, cmd.name());
       assert.equal(o.lambdaU, DEFAULT_LAMBDA_U, cmd.name());
