@@ -27,7 +27,7 @@ import {
 import { LiftDownPoolBase, type Decomposition, type LiftDownPoolBaseArgs } from './lift-down-base.js';
 import { addStepVariables, readStepVariables, type AddWeight, type StepVariables } from './step-variables.js';
 import { singleShape } from './shapes.js';
-import { LiftUpPool2D, registerDownClass, type LiftUpPool2DArgs } from './lift-up-pool2d.js';
+import { LiftUpPool2D, type LiftUpPool2DArgs } from './lift-up-pool2d.js';
 
 /** What the layer outputs: the sum of `bands`, one band, or the channel concatenation of `bands`. */
 export type LiftOutput = 'sum' | 'concat' | BandName;
@@ -137,4 +137,3 @@ export class LiftDownPool2D extends LiftDownPoolBase {
   }
 }
 tf.serialization.registerClass(LiftDownPool2D);
-registerDownClass(LiftDownPool2D);

@@ -14,12 +14,10 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { liftDown1d, liftUp1d, assertOneOf, type LiftStepWeights, type WaveletName } from '../lifting/index.js';
 import { LiftDownPoolBase, type Decomposition, type LiftDownPoolBaseArgs } from './lift-down-base.js';
 import { addStepVariables, readStepVariables, type AddWeight, type StepVariables } from './step-variables.js';
-import { resolvePair } from './pairing.js';
+import { LiftUpPoolBase, type LiftUpPoolBaseArgs } from './lift-up-base.js';
 import { singleShape } from './shapes.js';
 
 export type Lift1dOutput = 'sum' | 's' | 'd' | 'concat';
@@ -95,67 +93,36 @@ export class LiftDownPool1D extends LiftDownPoolBase {
 }
 tf.serialization.registerClass(LiftDownPool1D);
 
-export interface LiftUpPool1DArgs extends LayerArgs {
-  pairedWith?: LiftDownPool1D;
-  /** `'auto'` (default): `s = y − d` when the down layer outputs `'sum'`, else `s = y`; `'s'`: `s = y`. */
-  decoderInput?: 'auto' | 's';
-}
+export type LiftUpPool1DArgs = LiftUpPoolBaseArgs<LiftDownPool1D, 'auto' | 's'>;
 
-export class LiftUpPool1D extends tf.layers.Layer {
+/**
+ * Inverts a paired `LiftDownPool1D` with its weights. `decoderInput`: `'auto'` (default):
+ * `s = y − d` when the down layer outputs `'sum'`, else `s = y`; `'s'`: `s = y`.
+ */
+export class LiftUpPool1D extends LiftUpPoolBase<LiftDownPool1D, 'auto' | 's'> {
   static className = 'LiftUpPool1D';
-  private paired: LiftDownPool1D | null;
-  readonly decoderInput: 'auto' | 's';
 
   constructor(args: LiftUpPool1DArgs = {}) {
-    super(args);
-    this.paired = args.pairedWith ?? null;
-    this.decoderInput = args.decoderInput ?? 'auto';
-    if (this.decoderInput !== 'auto' && this.decoderInput !== 's') {
-      throw new Error(`LiftUpPool1D: unknown decoderInput '${String(this.decoderInput)}'; expected 'auto' or 's'`);
-    }
-    if (this.paired && !(this.paired instanceof LiftDownPool1D)) throw new Error('LiftUpPool1D: pairedWith must be a LiftDownPool1D');
-    if (this.paired && !this.paired.returnDetails) {
-      throw new Error(`LiftUpPool1D: the paired LiftDownPool1D '${this.paired.name}' must be created with returnDetails: true`);
-    }
+    super(args, { downClassName: 'LiftDownPool1D', inputNames: ['y', 'd'], decoderModes: ['auto', 's'], rank: 3 });
   }
 
-  get pairedLayer(): LiftDownPool1D | null {
-    return this.paired;
-  }
-
-  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length !== 2) throw new Error(`LiftUpPool1D expects 2 inputs [y, d], got ${list.length}`);
-    this.paired = resolvePair('LiftUpPool1D', LiftDownPool1D, this.paired, [list[1]]);
-    if (this.paired == null) throw new Error('LiftUpPool1D: not paired; create it with downLayer.createUpPool() or pass pairedWith');
-    const [y, d] = list.map((t) => t.shape);
-    if (y.length !== 3 || d.length !== 3) throw new Error('LiftUpPool1D expects rank-3 inputs [batch, steps, channels]');
-    const c = this.paired.channels;
-    if (c != null && y[2] != null && y[2] !== c) {
-      throw new Error(`LiftUpPool1D: the decoder input has ${y[2]} channels but the paired LiftDownPool1D '${this.paired.name}' works on ${c} channels`);
-    }
-    return super.apply(inputs, kwargs);
-  }
-
-  override build(): void {
-    this.built = true;
+  protected pairedChannels(down: LiftDownPool1D): number | null {
+    return down.channels;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [y, d] = inputs as tf.Tensor3D[];
     const down = this.paired!;
-    const s = this.decoderInput === 'auto' && down.outputMode === 'sum' ? tf.sub(y, d) : y;
-    const length = down.steps ?? 2 * y.shape[1];
-    return fromImage(liftUp1d({ s: toImage(s), d: toImage(d), length }, down.liftingSpec(), { axis: 'width', padMode: down.padMode }));
+    return tf.tidy(() => {
+      const s = this.decoderInput === 'auto' && down.outputMode === 'sum' ? tf.sub(y, d) : y;
+      const length = down.steps ?? 2 * y.shape[1];
+      return fromImage(liftUp1d({ s: toImage(s), d: toImage(d), length }, down.liftingSpec(), { axis: 'width', padMode: down.padMode }));
+    });
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const y = singleShape(inputShape);
     return [y[0], this.paired?.steps ?? (y[1] == null ? null : 2 * y[1]), y[2]];
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), decoderInput: this.decoderInput };
   }
 }
 tf.serialization.registerClass(LiftUpPool1D);
