@@ -17,7 +17,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../src/backend/kernel-names.js';
-import { liftFilterKernelsUsable, unregisterLiftFilterKernels, wasmCopyRuns } from '../src/backend/wasm-lift-filter.js';
+import { liftFilterKernelsUsable, unregisterLiftFilterKernels } from '../src/backend/wasm-kernels.js';
+import { wasmCopyRuns } from '../src/backend/wasm-module.js';
 import { PAD_MODES, type LiftAxis, type PadMode } from '../src/lifting/index.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { randomFilter } from './helpers.js';
@@ -183,9 +184,9 @@ test('LIFTPOOL_WASM_FILTER_KERNELS=0 turns the kernels off', () => {
 
 const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
 
-test('the committed wasm module is what scripts/build-wasm.sh makes from native/lift_filter.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {
+test('the committed wasm module is what scripts/build-wasm.sh makes from native/*.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'liftpool-wasm-'));
-  const out = join(dir, 'lift-filter-wasm.ts');
+  const out = join(dir, 'wasm-module.generated.ts');
   let fresh: string;
   try {
     execFileSync('bash', ['scripts/build-wasm.sh', out], { stdio: 'pipe' });
@@ -193,7 +194,7 @@ test('the committed wasm module is what scripts/build-wasm.sh makes from native/
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const committed = readFileSync('src/backend/lift-filter-wasm.ts', 'utf8');
+  const committed = readFileSync('src/backend/wasm-module.generated.ts', 'utf8');
   const body = (s: string) => s.split('\n').filter((l) => !l.startsWith('//')).join('\n');
-  assert.ok(body(fresh) === body(committed), 'src/backend/lift-filter-wasm.ts is stale: run scripts/build-wasm.sh and commit it');
+  assert.ok(body(fresh) === body(committed), 'src/backend/wasm-module.generated.ts is stale: run scripts/build-wasm.sh and commit it');
 });

@@ -13,10 +13,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
+import {
+  isOurWasmKernel, liftFilterKernelsUsable, liftFilterKernelsWanted, registerWasmTrainingKernels, unregisterLiftFilterKernels, WASM_TRAINING_KERNELS,
+} from './wasm-kernels.js';
 import { enableWasmThreads, wasmThreadsState } from './wasm-threads.js';
 import { LIFT_FILTER } from './kernel-names.js';
-import { liftFilterKernelsUsable, liftFilterKernelsWanted, unregisterLiftFilterKernels } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 

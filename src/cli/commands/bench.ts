@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D } from '../../layers/index.js';
 import { buildTinyCnn } from '../../models/index.js';
 import { useBestBackend, backendInfo } from '../../backend/index.js';
-import { median, timeMs } from '../../backend/timing.js';
+import { median, timeMs } from '../bench-timing.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { markdownTable } from '../../report/markdown.js';
 import { VERSION } from '../../version.js';
