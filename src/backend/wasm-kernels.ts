@@ -7,7 +7,8 @@
  * - wrong: `MaxPoolGrad`, `OneHot`;
  * - slow: `Conv2DBackpropInput`, `Sum`, `Mean`, `Slice`, `SplitV`, `Concat`, `Identity`, `Tile`, `Reverse`;
  * - the LiftPool filter's own kernels `LiftPoolFilter`, `LiftPoolFilterGrad` (the project's wasm
- *   module, ./wasm-module.ts), registered only where they are wanted (see {@link liftFilterKernelsWanted}).
+ *   module, ./wasm-module.ts, built for both the single-threaded and the threaded build), registered
+ *   only where they are wanted (see {@link liftFilterKernelsWanted}).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -31,7 +32,6 @@ import { tileConfig } from './kernels/tile.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
 import { wasmModuleUsable } from './wasm-module.js';
-import { wasmThreadsState } from './wasm-threads.js';
 
 /** Kernels the wasm backend lacks (a kernel someone else registered under the name is left alone). */
 const ADDED: readonly tf.KernelConfig[] = [
@@ -66,13 +66,11 @@ const replaced = new Set(REPLACED);
 const LIFT_FILTER_KERNELS = new Set([LIFT_FILTER, LIFT_FILTER_GRAD]);
 
 /**
- * Whether the LiftPool filter kernels should be registered at all: not with wasm threads (the
- * threaded build's memory is shared) and not when `LIFTPOOL_WASM_FILTER_KERNELS=0` asks for the
- * backend-kernel path (to compare the two).
+ * Whether the LiftPool filter kernels should be registered at all: not when
+ * `LIFTPOOL_WASM_FILTER_KERNELS=0` asks for the backend-kernel path (to compare the two).
  */
 export function liftFilterKernelsWanted(): boolean {
-  const off = typeof process !== 'undefined' && process.env.LIFTPOOL_WASM_FILTER_KERNELS === '0';
-  return !off && !wasmThreadsState().enabled;
+  return !(typeof process !== 'undefined' && process.env.LIFTPOOL_WASM_FILTER_KERNELS === '0');
 }
 
 /**

@@ -2,10 +2,13 @@
  * Loader of the project's own wasm module (native/lift_filter.c and native/copy_runs.c, built by
  * scripts/build-wasm.sh into ./wasm-module.generated.ts): instantiates it on the TF.js wasm
  * backend's own `WebAssembly.Memory`, once per memory, so its entry points read and write tensors
- * in place through their heap offsets, with no copy in or out of the heap.
+ * in place through their heap offsets, with no copy in or out of the heap. The threaded build's
+ * memory is shared: there the module built for a shared memory is used (a memory import must
+ * match the memory's shared flag). Its entry points run on the calling (main) thread only, while
+ * the backend's worker threads are idle (the backend's kernels return only when their threads are done).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { WASM_MODULE_BASE64 } from './wasm-module.generated.js';
+import { WASM_MODULE_BASE64, WASM_MODULE_SHARED_BASE64 } from './wasm-module.generated.js';
 
 /** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
 interface WasmMemoryLike {
@@ -19,7 +22,8 @@ declare const WebAssembly: {
 
 /** The parts of the wasm backend used by the module's kernels (structural: the wasm package stays optional). */
 export interface WasmBackendLike {
-  wasm: { asm?: { memory?: unknown }; HEAPU8: Uint8Array };
+  /** The Emscripten module: its memory is exported as `asm.memory` (single-threaded build) or created in JS as `wasmMemory` (threaded). */
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown; HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object): boolean;
@@ -39,21 +43,30 @@ export interface WasmModuleEntries {
 }
 
 const instances = new WeakMap<WasmMemoryLike, WasmModuleEntries>();
-let compiled: object | undefined;
+const compiled = new Map<boolean, object>();
+
+function compile(shared: boolean): object {
+  let m = compiled.get(shared);
+  if (m == null) {
+    const base64 = shared ? WASM_MODULE_SHARED_BASE64 : WASM_MODULE_BASE64;
+    m = new WebAssembly.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
+    compiled.set(shared, m);
+  }
+  return m;
+}
+
+/** Whether a memory is shared (the threaded build's). */
+const isShared = (memory: WasmMemoryLike): boolean => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 
 /** The module's entry points on this backend's memory; throws where the module cannot run there. */
 export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
-  const memory = backend.wasm.asm?.memory;
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
     throw new Error("liftpool wasm module: the wasm backend's memory is not accessible (unexpected tfjs-backend-wasm build)");
   }
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
-    throw new Error('liftpool wasm module: not available on the threaded wasm backend (shared memory)');
-  }
   let f = instances.get(memory);
   if (f == null) {
-    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(WASM_MODULE_BASE64), (ch) => ch.charCodeAt(0)));
-    const { exports } = new WebAssembly.Instance(compiled, { env: { memory } });
+    const { exports } = new WebAssembly.Instance(compile(isShared(memory)), { env: { memory } });
     f = {
       liftFilterForward: exports.lift_filter_forward as EntryFn,
       liftFilterBackward: exports.lift_filter_backward as EntryFn,
