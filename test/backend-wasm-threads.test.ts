@@ -79,3 +79,9 @@ test('`liftpool train` with LIFTPOOL_WASM_THREADS=2 ends by itself', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('`liftpool bench` with LIFTPOOL_WASM_THREADS=2 ends by itself, its peak-RSS child processes included', () => {
+  const r = runNode(['src/cli/main.ts', 'bench', '--backends', 'wasm', '--no-ops', '--steps', '1', '--batch', '8'], 2);
+  assert.match(r.stdout, /\| wasm \| lift \| 8 \|/);
+  assert.doesNotMatch(r.stderr, /peak RSS of .* not measured/);
+});
