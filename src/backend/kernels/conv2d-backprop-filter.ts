@@ -10,27 +10,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs';
-import { asTensor, attrsOf, cropNegative, inputsOf, tensorKernel, type Pad, type Pair, type RoundingMode } from './shared.js';
+import { asTensor, attrsOf, cropToWindows, inputsOf, padsSpatially, tensorKernel } from './shared.js';
 
-export function conv2dBackpropFilterNHWC(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  strides: number | Pair,
-  pad: Pad,
-  dimRoundingMode?: RoundingMode,
-): tf.Tensor4D {
+/** dW for NHWC `x` and `dy` (the attrs' dataFormat is ignored). */
+export function conv2dBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, a: Conv2DBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad as 'same', dimRoundingMode, false, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-    const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    // Padded extent actually read by the forward convolution.
-    const bottom = (ho - 1) * sh + kh - h - top;
-    const right = (wo - 1) * sw + kw - w - left;
-    const { x: xc, pad: p } = cropNegative(x, top, bottom, left, right);
-    if (ho === 1 && wo === 1 && p[1][0] === 0 && p[1][1] === 0 && p[2][0] === 0 && p[2][1] === 0) {
+    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad as 'same', a.dimRoundingMode, false, 'channelsLast');
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo } = info;
+    const { x: xc, pad: p } = cropToWindows(x, info);
+    if (ho === 1 && wo === 1 && !padsSpatially(p)) {
       // Kernel covers the whole (cropped) input: a plain matmul.
       const n = x.shape[0];
       const ci = x.shape[3];
@@ -50,8 +38,6 @@ export const conv2DBackpropFilterConfig = tensorKernel('Conv2DBackpropFilter', (
   const a = attrsOf<Conv2DBackpropFilterAttrs>(args);
   const x = asTensor<tf.Tensor4D>(inputsOf(args).x);
   const dy = asTensor<tf.Tensor4D>(inputsOf(args).dy);
-  if (a.dataFormat === 'NCHW') {
-    return conv2dBackpropFilterNHWC(tf.transpose(x, [0, 2, 3, 1]), tf.transpose(dy, [0, 2, 3, 1]), a.filterShape, a.strides, a.pad, a.dimRoundingMode);
-  }
-  return conv2dBackpropFilterNHWC(x, dy, a.filterShape, a.strides, a.pad, a.dimRoundingMode);
+  if (a.dataFormat === 'NCHW') return conv2dBackpropFilterNHWC(tf.transpose(x, [0, 2, 3, 1]), tf.transpose(dy, [0, 2, 3, 1]), a);
+  return conv2dBackpropFilterNHWC(x, dy, a);
 });

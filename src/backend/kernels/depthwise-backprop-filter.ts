@@ -8,40 +8,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs } from '@tensorflow/tfjs';
-import { asTensor, attrsOf, cropNegative, inputsOf, padsSpatially, tensorKernel, type Pad, type Pair, type RoundingMode } from './shared.js';
+import { asTensor, attrsOf, cropToWindows, inputsOf, padsSpatially, tensorKernel } from './shared.js';
 
-export function depthwiseBackpropFilterNHWC(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  strides: number | Pair,
-  pad: Pad,
-  dilations: number | Pair,
-  dimRoundingMode?: RoundingMode,
-): tf.Tensor4D {
+export function depthwiseBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, a: DepthwiseConv2dNativeBackpropFilterAttrs): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad as 'same', dimRoundingMode, true, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-    const { effectiveFilterHeight: ekh, effectiveFilterWidth: ekw, inHeight: h, inWidth: w } = info;
-    const { outHeight: ho, outWidth: wo } = info;
-    const [kh, kw, c, m] = filterShape;
+    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, a.dilations ?? 1, a.pad as 'same', a.dimRoundingMode, true, 'channelsLast');
+    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: ho, outWidth: wo } = info;
+    const [kh, kw, c, m] = a.filterShape;
     const n = x.shape[0];
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    const bottom = (ho - 1) * sh + ekh - h - top;
-    const right = (wo - 1) * sw + ekw - w - left;
-    const { x: xc, pad: p } = cropNegative(x, top, bottom, left, right);
+    const { x: xc, pad: p } = cropToWindows(x, info);
     const xp = padsSpatially(p) ? tf.pad(xc, p) : xc;
     const dyr = m === 1 ? dy : tf.reshape(dy, [n, ho, wo, c, m]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        let win: tf.Tensor4D;
-        if (sh === 1 && sw === 1) {
-          win = tf.slice(xp, [0, i * dh, j * dw, 0], [n, ho, wo, c]);
-        } else {
-          win = tf.stridedSlice(xp, [0, i * dh, j * dw, 0], [n, i * dh + (ho - 1) * sh + 1, j * dw + (wo - 1) * sw + 1, c], [1, sh, sw, 1]) as tf.Tensor4D;
-        }
+        const win = sh === 1 && sw === 1
+          ? tf.slice(xp, [0, i * dh, j * dw, 0], [n, ho, wo, c])
+          : (tf.stridedSlice(xp, [0, i * dh, j * dw, 0], [n, i * dh + (ho - 1) * sh + 1, j * dw + (wo - 1) * sw + 1, c], [1, sh, sw, 1]) as tf.Tensor4D);
         const prod = m === 1 ? tf.mul(win, dyr) : tf.mul(tf.reshape(win, [n, ho, wo, c, 1]), dyr);
         taps.push(tf.sum(prod, [0, 1, 2]));
       }
@@ -50,9 +33,6 @@ export function depthwiseBackpropFilterNHWC(
   });
 }
 
-export const depthwiseBackpropFilterConfig = tensorKernel('DepthwiseConv2dNativeBackpropFilter', (args) => {
-  const a = attrsOf<DepthwiseConv2dNativeBackpropFilterAttrs>(args);
-  const x = asTensor<tf.Tensor4D>(inputsOf(args).x);
-  const dy = asTensor<tf.Tensor4D>(inputsOf(args).dy);
-  return depthwiseBackpropFilterNHWC(x, dy, a.filterShape, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode);
-});
+export const depthwiseBackpropFilterConfig = tensorKernel('DepthwiseConv2dNativeBackpropFilter', (args) =>
+  depthwiseBackpropFilterNHWC(asTensor<tf.Tensor4D>(inputsOf(args).x), asTensor<tf.Tensor4D>(inputsOf(args).dy), attrsOf<DepthwiseConv2dNativeBackpropFilterAttrs>(args)),
+);

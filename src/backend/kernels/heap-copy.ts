@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { wasmCopyRuns, type WasmBackendLike } from '../wasm-module.js';
+import { WASM, wasmKernel, type KernelArgs } from './shared.js';
 
 export type { WasmBackendLike };
 export type HeapArray = Float32Array | Int32Array | Uint8Array;
@@ -109,4 +110,19 @@ export function sliceOnHeap(backend: WasmBackendLike, x: tf.TensorInfo, begin: n
   const out = backend.makeOutput(size, x.dtype);
   copySlice(backend, x, out, begin, size);
   return out;
+}
+
+/**
+ * A copy kernel: `body` does the work on the heap, or returns null for inputs it leaves to the wasm
+ * backend's own kernel of that name (string tensors, unusual layouts).
+ */
+export function copyKernel(
+  kernelName: string,
+  body: (args: KernelArgs, backend: WasmBackendLike) => tf.TensorInfo | tf.TensorInfo[] | null,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: WASM,
+    kernelFunc: (args) => body(args, args.backend as unknown as WasmBackendLike) ?? wasmKernel(kernelName).kernelFunc(args),
+  };
 }

@@ -4,17 +4,12 @@
  * tensor's buffer after creating it, and the backend's reference count frees it once every sharer
  * is disposed. String tensors go to the original.
  */
-import type * as tf from '@tensorflow/tfjs';
-import type { WasmBackendLike } from '../wasm-module.js';
-import { inputsOf, WASM, wasmKernel } from './shared.js';
+import { copyKernel } from './heap-copy.js';
+import { inputsOf } from './shared.js';
 
-export const identityConfig: tf.KernelConfig = {
-  kernelName: 'Identity',
-  backendName: WASM,
-  kernelFunc: (args) => {
-    const x = inputsOf(args).x;
-    if (x.dtype === 'string') return wasmKernel('Identity').kernelFunc(args);
-    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
-    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-  },
-};
+export const identityConfig = copyKernel('Identity', (args, backend) => {
+  const x = inputsOf(args).x;
+  if (x.dtype === 'string') return null;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+});

@@ -1,7 +1,7 @@
 /** `MaxPoolGrad` (replaces the wasm backend's, which is wrong and slow; see maxPoolGradNHWC). */
 import * as tf from '@tensorflow/tfjs';
 import type { MaxPoolGradAttrs } from '@tensorflow/tfjs';
-import { asTensor, attrsOf, cropNegative, inputsOf, padsSpatially, tensorKernel, zeroInsert, type Pad, type Pair, type RoundingMode } from './shared.js';
+import { asTensor, attrsOf, cropNegative, cropToWindows, inputsOf, padsSpatially, tensorKernel, zeroInsert } from './shared.js';
 
 /**
  * The wasm MaxPoolGrad kernel (4.22) starts its running maximum at FLT_MIN
@@ -30,32 +30,20 @@ import { asTensor, attrsOf, cropNegative, inputsOf, padsSpatially, tensorKernel,
 export function maxPoolGradNHWC(
   dy: tf.Tensor4D,
   x: tf.Tensor4D,
-  filterSize: number | Pair,
-  strides: number | Pair,
-  pad: Pad,
-  dimRoundingMode?: RoundingMode,
+  a: MaxPoolGradAttrs,
   /** The forward maxPool output; recomputed when absent. */
   output?: tf.Tensor4D,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computePool2DInfo(
-      x.shape,
-      filterSize,
-      strides,
-      1,
-      pad as 'same',
-      dimRoundingMode,
-    );
+    const { filterSize, strides, dimRoundingMode } = a;
+    const pad = a.pad as 'same';
+    const info = tf.backend_util.computePool2DInfo(x.shape, filterSize, strides, 1, pad, dimRoundingMode);
     const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
     const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo, inChannels: c } = info;
     const n = x.shape[0];
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
     const hp = (ho - 1) * sh + kh;
     const wp = (wo - 1) * sw + kw;
-    const bottom = hp - h - top;
-    const right = wp - w - left;
-    const { x: xc, pad: p } = cropNegative(x, top, bottom, left, right);
+    const { x: xc, pad: p } = cropToWindows(x, info);
     const padded = padsSpatially(p);
     const tiled = kh === sh && kw === sw;
     const hc = xc.shape[1];
@@ -76,7 +64,7 @@ export function maxPoolGradNHWC(
     const xp = padded ? tf.pad(xc, p, -Infinity) : xc;
     const t = kh * kw;
     if (tiled) {
-      const y = output ?? tf.maxPool(x, filterSize, strides, pad as 'same', dimRoundingMode);
+      const y = output ?? tf.maxPool(x, filterSize, strides, pad, dimRoundingMode);
       // Windows tile the padded grid: [n, hp, wp, c] is [n, ho, kh, wo, kw, c].
       const x6 = tf.reshape(xp, [n, ho, kh, wo, kw, c]);
       const y6 = tf.reshape(y, [n, ho, 1, wo, 1, c]);
@@ -111,7 +99,7 @@ export function maxPoolGradNHWC(
     // ties go to the first tap). Kept per tap as [n, ho, wo, c] tensors: stacking the taps on a
     // new innermost axis and unstacking them again (argMax + oneHot) made 1-float runs that cost
     // seconds per step on wasm (Pack/Unpack), e.g. for BlurPool's stride-1 max pool.
-    const y = output ?? tf.maxPool(x, filterSize, strides, pad as 'same', dimRoundingMode);
+    const y = output ?? tf.maxPool(x, filterSize, strides, pad, dimRoundingMode);
     let open: tf.Tensor = tf.onesLike(y);
     const parts: tf.Tensor[] = list.map((tap) => {
       const hit = tf.mul(tf.cast(tf.equal(tap, y), 'float32'), open);
@@ -134,8 +122,7 @@ export function maxPoolGradNHWC(
 
 
 export const maxPoolGradConfig = tensorKernel('MaxPoolGrad', (args) => {
-  const a = attrsOf<MaxPoolGradAttrs>(args);
   const { dy, input, output } = inputsOf(args);
   const y = output == null ? undefined : asTensor<tf.Tensor4D>(output);
-  return maxPoolGradNHWC(asTensor<tf.Tensor4D>(dy), asTensor<tf.Tensor4D>(input), a.filterSize, a.strides, a.pad, a.dimRoundingMode, y);
+  return maxPoolGradNHWC(asTensor<tf.Tensor4D>(dy), asTensor<tf.Tensor4D>(input), attrsOf<MaxPoolGradAttrs>(args), y);
 });

@@ -1,17 +1,14 @@
 /**
  * Helpers shared by the wasm training kernels (./*.ts): typed kernel arguments, the wasm
  * backend's own kernels (the one place that fails when one is missing), a tidy wrapper for
- * kernels written with tf ops, and the crop / zero-insert steps of the convolution gradients.
+ * kernels written with tf ops, and the crop / zero-insert steps of the convolution and pooling
+ * gradients.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Conv2DAttrs } from '@tensorflow/tfjs';
 
 export const WASM = 'wasm';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
-export type Pad = Conv2DAttrs['pad'];
-export type RoundingMode = Conv2DAttrs['dimRoundingMode'];
-export type Pair = [number, number];
 export type Explicit = [[number, number], [number, number], [number, number], [number, number]];
 
 /** The kernel's attributes as tfjs-core's typed attrs of that kernel (e.g. `MaxPoolGradAttrs`). */
@@ -92,6 +89,32 @@ export function cropNegative(x: tf.Tensor4D, top: number, bottom: number, left: 
       [0, 0],
     ],
   };
+}
+
+/** The parts of tfjs-core's conv/pool info that the crops below use. */
+type WindowInfo = Pick<tf.backend_util.Conv2DInfo, 'inHeight' | 'inWidth' | 'outHeight' | 'outWidth' | 'strideHeight' | 'strideWidth' | 'effectiveFilterHeight' | 'effectiveFilterWidth' | 'padInfo'>;
+
+/**
+ * `x` cropped or padded to exactly the extent the forward windows read (padding first, then the
+ * rows/columns up to the last window's end), as {@link cropNegative}: for filter gradients.
+ */
+export function cropToWindows(x: tf.Tensor4D, info: WindowInfo): { x: tf.Tensor4D; pad: Explicit } {
+  const { top, left } = info.padInfo;
+  const bottom = (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight - info.inHeight - top;
+  const right = (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth - info.inWidth - left;
+  return cropNegative(x, top, bottom, left, right);
+}
+
+/**
+ * The stride-dilated output gradient `d` cropped or padded so that a 'valid' correlation with the
+ * flipped filter gives the input gradient ("full" correlation), as {@link cropNegative}.
+ */
+export function cropForInputGradient(d: tf.Tensor4D, info: WindowInfo): { x: tf.Tensor4D; pad: Explicit } {
+  const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
+  const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.effectiveFilterHeight - 1 - d.shape[1] - top;
+  const right = info.inWidth + info.effectiveFilterWidth - 1 - d.shape[2] - left;
+  return cropNegative(d, top, bottom, left, right);
 }
 
 /** Whether an explicit padding pads axis 1 or 2 at all. */

@@ -4,26 +4,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SplitVAttrs } from '@tensorflow/tfjs';
-import { sliceOnHeap, type WasmBackendLike } from './heap-copy.js';
-import { attrsOf, inputsOf, WASM, wasmKernel } from './shared.js';
+import { copyKernel, sliceOnHeap } from './heap-copy.js';
+import { attrsOf, inputsOf } from './shared.js';
 
-export const splitVConfig: tf.KernelConfig = {
-  kernelName: 'SplitV',
-  backendName: WASM,
-  kernelFunc: (args) => {
-    const x = inputsOf(args).x;
-    if (x.dtype === 'string') return wasmKernel('SplitV').kernelFunc(args);
-    const a = attrsOf<SplitVAttrs>(args);
-    const axis = tf.util.parseAxisParam(a.axis, x.shape)[0];
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, a.numOrSizeSplits, axis);
-    const begin = new Array<number>(x.shape.length).fill(0);
-    const backend = args.backend as unknown as WasmBackendLike;
-    return sizes.map((s) => {
-      const size = [...x.shape];
-      size[axis] = s;
-      const out = sliceOnHeap(backend, x, [...begin], size);
-      begin[axis] += s;
-      return out;
-    });
-  },
-};
+export const splitVConfig = copyKernel('SplitV', (args, backend) => {
+  const x = inputsOf(args).x;
+  if (x.dtype === 'string') return null;
+  const a = attrsOf<SplitVAttrs>(args);
+  const axis = tf.util.parseAxisParam(a.axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, a.numOrSizeSplits, axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[axis] = s;
+    const out = sliceOnHeap(backend, x, [...begin], size);
+    begin[axis] += s;
+    return out;
+  });
+});

@@ -7,32 +7,26 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TileAttrs } from '@tensorflow/tfjs';
-import { copyRun, heapView, onHeap, type WasmBackendLike } from './heap-copy.js';
-import { attrsOf, inputsOf, WASM, wasmKernel } from './shared.js';
+import { copyKernel, copyRun, heapView, onHeap } from './heap-copy.js';
+import { attrsOf, inputsOf } from './shared.js';
 
-export const tileConfig: tf.KernelConfig = {
-  kernelName: 'Tile',
-  backendName: WASM,
-  kernelFunc: (args) => {
-    const x = inputsOf(args).x;
-    const { reps } = attrsOf<TileAttrs>(args);
-    const rank = x.shape.length;
-    const original = () => wasmKernel('Tile').kernelFunc(args);
-    if (!onHeap(x.dtype) || reps.length !== rank || rank === 0) return original();
-    let k = rank; // axes k.. are not tiled
-    while (k > 0 && reps[k - 1] === 1) k--;
-    for (let d = 0; d < k; d++) if (x.shape[d] !== 1) return original();
-    const outShape = x.shape.map((s, d) => s * reps[d]);
-    const block = tf.util.sizeFromShape(x.shape);
-    const total = tf.util.sizeFromShape(outShape);
-    const backend = args.backend as unknown as WasmBackendLike;
-    const out = backend.makeOutput(outShape, x.dtype);
-    if (total === 0) return out;
-    const { heap, at: outAt } = heapView(backend, out);
-    copyRun(heap, outAt, heapView(backend, x).at, block);
-    for (let filled = block; filled < total; filled *= 2) {
-      heap.copyWithin(outAt + filled, outAt, outAt + Math.min(filled, total - filled));
-    }
-    return out;
-  },
-};
+export const tileConfig = copyKernel('Tile', (args, backend) => {
+  const x = inputsOf(args).x;
+  const { reps } = attrsOf<TileAttrs>(args);
+  const rank = x.shape.length;
+  if (!onHeap(x.dtype) || reps.length !== rank || rank === 0) return null;
+  let k = rank; // axes k.. are not tiled
+  while (k > 0 && reps[k - 1] === 1) k--;
+  for (let d = 0; d < k; d++) if (x.shape[d] !== 1) return null;
+  const outShape = x.shape.map((s, d) => s * reps[d]);
+  const block = tf.util.sizeFromShape(x.shape);
+  const total = tf.util.sizeFromShape(outShape);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (total === 0) return out;
+  const { heap, at: outAt } = heapView(backend, out);
+  copyRun(heap, outAt, heapView(backend, x).at, block);
+  for (let filled = block; filled < total; filled *= 2) {
+    heap.copyWithin(outAt + filled, outAt, outAt + Math.min(filled, total - filled));
+  }
+  return out;
+});
