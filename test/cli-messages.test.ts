@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { buildProgram } from '../src/cli/program.js';
-import { findResults } from '../src/cli/commands/sweep.js';
+import { collectResults } from '../src/report/collect.js';
 
 const find = (c: Command, path: string[]): Command => path.reduce((cmd, name) => cmd.commands.find((s) => s.name() === name)!, c);
 
@@ -38,7 +38,9 @@ test('table names the results.json that is not valid JSON', () => {
   try {
     mkdirSync(join(dir, 'max', 'seed0'), { recursive: true });
     writeFileSync(join(dir, 'max', 'seed0', 'results.json'), '{"pool": "max",');
-    assert.throws(() => findResults(dir), /max\/seed0\/results\.json is not valid JSON/);
+    const c = collectResults([dir]);
+    assert.equal(c.unreadable.length, 1);
+    assert.match(c.unreadable[0], /max\/seed0\/results\.json: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,7 +21,7 @@ before(async () => {
   await useBestBackend('wasm');
   const rng = mulberry32(7);
   const n = 20;
-  const images = new Uint8Array(n * SIDE * SIDE).map(() => Math.floor(rng() * 256));
+  const images = new Uint8Array(n * SIDE * SIDE).map(() => Math.floor(rng.uniform() * 256));
   const labels = new Uint8Array(n).map((_, i) => i % 10);
   train = { name: 'random', images, labels, n, height: SIDE, width: SIDE, channels: 1, numClasses: 10, classNames: Array.from({ length: 10 }, (_, i) => String(i)) };
 });

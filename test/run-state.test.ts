@@ -17,7 +17,7 @@ const SIDE = 8;
 function randomSet(n: number, seed: number): Dataset {
   const rng = mulberry32(seed);
   return {
-    name: 'mnist', images: new Uint8Array(n * SIDE * SIDE).map(() => Math.floor(rng() * 256)), labels: new Uint8Array(n).map((_, i) => i % 10),
+    name: 'mnist', images: new Uint8Array(n * SIDE * SIDE).map(() => Math.floor(rng.uniform() * 256)), labels: new Uint8Array(n).map((_, i) => i % 10),
     n, height: SIDE, width: SIDE, channels: 1, numClasses: 10, classNames: Array.from({ length: 10 }, (_, i) => String(i)),
   };
 }

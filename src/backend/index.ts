@@ -13,10 +13,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
-import { enableWasmThreads, wasmThreadsState } from './wasm-threads.js';
+import {
+  isOurWasmKernel, liftFilterKernelsUsable, liftFilterKernelsWanted, registerWasmTrainingKernels, unregisterLiftFilterKernels, WASM_TRAINING_KERNELS,
+} from './wasm-kernels.js';
+import { enableWasmThreads, wasmThreadCount, wasmThreadsState } from './wasm-threads.js';
 import { LIFT_FILTER } from './kernel-names.js';
-import { liftFilterKernelsUsable, liftFilterKernelsWanted, unregisterLiftFilterKernels } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 
@@ -63,9 +64,9 @@ async function tryTfjsNode(): Promise<boolean> {
 
 export interface WasmOptions {
   /**
-   * Number of threads for the wasm backend. Default: 1 (measured fastest on
-   * the 2-core CI machine, see wasm-threads.ts). Values > 1 load the
-   * threaded-SIMD binary through worker_threads.
+   * Number of threads for the wasm backend. Default: `LIFTPOOL_WASM_THREADS` when set, else the
+   * free cores, `os.availableParallelism()` less the load average (see wasm-threads.ts). Values > 1
+   * load the threaded-SIMD binary through worker_threads.
    */
   threads?: number;
 }
@@ -74,7 +75,7 @@ async function setupWasm(opts: WasmOptions): Promise<void> {
   const mod = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmModuleLike;
   wasmModule = mod;
   registerWasmTrainingKernels();
-  const threads = opts.threads ?? Number(process.env.LIFTPOOL_WASM_THREADS ?? 1);
+  const threads = wasmThreadCount(opts.threads);
   if (threads > 1 && tf.engine().registry['wasm'] == null) {
     // Must happen before the backend is first initialised.
     await enableWasmThreads(mod, threads);

@@ -9,6 +9,8 @@ import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName
 import { backendInfo } from '../backend/index.js';
 import { faultPoint } from '../io/fault.js';
 import { VERSION } from '../version.js';
+import { LiftDownPool2D } from '../layers/index.js';
+import type { ConstraintForm } from '../lifting/index.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 import { RunDir } from './run-dir.js';
@@ -30,9 +32,12 @@ export interface ClassifierRunOptions {
   testLimit?: number;
   pad32: boolean;
   augment: boolean;
+  liftConstraint?: ConstraintForm;
   lambdaU?: number;
   lambdaP?: number;
   liftKernelSize?: number;
+  /** Record pool diagnostics every N steps too (always after each epoch). */
+  diagnoseEvery?: number;
   out?: string;
   resume?: boolean;
   /** Replace a finished or unfinished run in `out`. */
@@ -73,6 +78,8 @@ export interface ClassifierResults {
   backendInfo: unknown;
   liftpoolVersion: string;
   command: string;
+  /** The LiftPool layers' constraint settings (lift pools only). */
+  lift?: { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number };
   date: string;
 }
 
@@ -99,7 +106,7 @@ export async function prepareData(dataset: DatasetName, opts: { trainLimit?: num
 export function classifierResumeKeys(o: ClassifierRunOptions): (keyof ClassifierRunOptions)[] {
   const keys: (keyof ClassifierRunOptions)[] = [
     'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'testLimit', 'pad32', 'augment', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'schedule',
-    'lambdaU', 'lambdaP', 'liftKernelSize',
+    'liftConstraint', 'lambdaU', 'lambdaP', 'liftKernelSize',
   ];
   return o.optimizer === 'sgd' ? [...keys, 'momentum'] : keys;
 }
@@ -125,7 +132,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
     } else {
       model = buildClassifier(o.arch, {
         pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
-        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+        liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
       });
     }
     const m = model;
@@ -136,6 +143,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
       result = await trainClassifier(m, train, {
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
         schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
+        diagnostics: { every: o.diagnoseEvery },
         onBatch: (p) => {
           progress.batch(p);
           faultPoint('batch done');
@@ -161,6 +169,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
     const res: ClassifierResults = {
       dataset: o.dataset, arch: o.arch, pool: o.pool, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
       optimizer: o.optimizer, schedule: o.schedule, width: o.width,
+      ...(o.pool.startsWith('lift') ? { lift: liftSettings(m) } : {}),
       trainSize: train.n, testSize: test.n,
       testAccuracy: final.accuracy, testError: 1 - final.accuracy, testLoss: final.loss,
       perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
@@ -174,4 +183,10 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
     model?.dispose();
     run?.release();
   }
+}
+
+/** Constraint settings of the model's LiftDownPool2D layers (as built or loaded). */
+function liftSettings(model: tf.LayersModel): { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number } | undefined {
+  const l = model.layers.find((x): x is LiftDownPool2D => x instanceof LiftDownPool2D);
+  return l ? { constraint: l.constraint, lambdaU: l.lambdaU, lambdaP: l.lambdaP, kernelSize: l.kernelSize } : undefined;
 }

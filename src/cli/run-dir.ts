@@ -12,7 +12,7 @@ import { fileIO } from '../io/file-io.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { manifestOf, verifyManifest, type Manifest } from '../io/manifest.js';
 import { checkFreeSpace, openOutDir, type OutDirLock } from '../io/out-dir.js';
-import { checkpointExists, removeStaleCheckpoints, saveCheckpoint, type CheckpointMeta } from '../train/checkpoint.js';
+import { checkpointExists, findCheckpoint, removeStaleCheckpoints, saveCheckpoint, type CheckpointMeta } from '../train/checkpoint.js';
 import type { TrainState } from '../train/loop.js';
 import { VERSION } from '../version.js';
 
@@ -43,7 +43,13 @@ export class RunDir {
     const outputs = [RESULTS_FILE, 'model.json', 'weights.bin', 'eval.json', ...(o.extraOutputs ?? [])];
     const lock = openOutDir(dir, {
       resume: o.resume, force: o.force || (!o.refuseExisting && !o.resume), outputs,
-      hasCheckpoint: (d) => checkpointExists(join(d, 'checkpoint')),
+      hasCheckpoint: (d) => {
+        const ck = join(d, 'checkpoint');
+        if (!checkpointExists(ck)) return false;
+        // A save interrupted between its renames: put the complete copy back as DIR/checkpoint.
+        if (!existsSync(ck)) findCheckpoint(ck);
+        return true;
+      },
       removeCheckpoint: (d) => {
         removeStaleCheckpoints(join(d, 'checkpoint'));
         rmSync(join(d, 'checkpoint'), { recursive: true, force: true });

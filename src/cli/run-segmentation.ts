@@ -4,7 +4,8 @@
  * predictions.png and results.json (written last, recording the others).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DatasetName } from '../data/datasets.js';
+import type { DatasetName } from '../data/types.js';
+import type { ConstraintForm } from '../lifting/index.js';
 import { loadScenes } from '../data/scenes-load.js';
 import { resolveSceneOptions, type SceneSet } from '../data/scenes.js';
 import { buildSegNet, paramCount, type DownUpName } from '../models/index.js';
@@ -50,6 +51,7 @@ export interface SegmentRunOptions {
   sceneSize?: number;
   trainScenes: number;
   testScenes: number;
+  liftConstraint?: ConstraintForm;
   lambdaU: number;
   lambdaP: number;
   liftKernelSize?: number;
@@ -81,6 +83,7 @@ export interface SegmentResults {
   schedule: string;
   width: number;
   depth: number;
+  liftConstraint?: string;
   lambdaU: number;
   lambdaP: number;
   trainScenes: number;
@@ -128,7 +131,7 @@ export function predictionSheet(scenes: SceneSet, predictions: Uint8Array, count
 
 /** The options a resumed segmentation run must share with its checkpoint. */
 export const SEGMENT_RESUME_KEYS: readonly (keyof SegmentRunOptions)[] = [
-  'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'testScenes', 'batchSize', 'lr', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
+  'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'testScenes', 'batchSize', 'lr', 'schedule', 'liftConstraint', 'lambdaU', 'lambdaP', 'liftKernelSize',
 ];
 
 /** One segmentation run as `segment train` does it (writes the files when `out` is given). */
@@ -154,7 +157,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
     } else {
       model = buildSegNet({
         downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
-        activation: 'linear', lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+        activation: 'linear', liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
       });
     }
     const m = model;
@@ -187,7 +190,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
     const history = result.history;
     const res: SegmentResults = {
       dataset: o.dataset, downUp: o.downUp, seed: o.seed, sceneSeed, testSceneSeed: TEST_SCENE_SEED, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
-      schedule: o.schedule, width: o.width, depth: o.depth, lambdaU: o.lambdaU, lambdaP: o.lambdaP,
+      schedule: o.schedule, width: o.width, depth: o.depth, liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP,
       trainScenes: train.count, testScenes: test.count, sceneSize: train.size,
       ...metricsRecord(final), classNames: train.classNames,
       params: pc.total, trainableParams: pc.trainable,

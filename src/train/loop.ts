@@ -19,6 +19,8 @@ export interface PartialEpoch {
   sums: EpochSums;
   seconds: number;
   cpuSeconds: number;
+  /** The task's own state of the epoch (see {@link TrainingTask.epochExtra}). */
+  extra?: unknown;
 }
 
 /** What a checkpoint stores to resume training; `H` is the per-epoch record of the task. */
@@ -59,6 +61,14 @@ export interface TrainingTask<B, H, P> {
   epochStats(sums: EpochSums, t: EpochTiming): H;
   /** Evaluate after epoch `epoch` and write the test fields into `stats`. */
   evaluate?(stats: H, epoch: number, last: boolean): void;
+  /** Called when epoch `epoch` starts, or resumes with what {@link epochExtra} returned at the interruption. */
+  startEpoch?(epoch: number, extra?: unknown): void;
+  /** Called after batch `batch` (1-based) of `epoch`. */
+  afterBatch?(epoch: number, batch: number): void;
+  /** The task's state of the epoch in progress that a mid-epoch checkpoint keeps (JSON-serialisable). */
+  epochExtra?(): unknown;
+  /** Free what the task holds; called once when the loop ends. */
+  dispose?(): void;
 }
 
 export interface LoopOptions<H, P> {
@@ -105,15 +115,16 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
 }
 
 export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: TrainingTask<B, H, P>, opts: LoopOptions<H, P>): Promise<LoopResult<H>> {
-  checkLoopOptions(opts);
   const resume = opts.resume;
-  if (resume && resume.epochsDone > opts.epochs) throw new Error(`the checkpoint has ${resume.epochsDone} epochs done, more than the ${opts.epochs} asked for`);
-  const optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.lr, opts.momentum ?? 0.9);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let optimizer: tf.Optimizer | undefined;
   const history: H[] = resume ? [...resume.history] : [];
   let trainSeconds = 0;
   let trainImages = 0;
   try {
+    checkLoopOptions(opts);
+    if (resume && resume.epochsDone > opts.epochs) throw new Error(`the checkpoint has ${resume.epochsDone} epochs done, more than the ${opts.epochs} asked for`);
+    optimizer = makeOptimizer(opts.optimizer ?? 'adam', opts.lr, opts.momentum ?? 0.9);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     if (resume?.optimizer) await restoreOptimizer(optimizer, resume.optimizer);
     for (let epoch = resume?.epochsDone ?? 0; epoch < opts.epochs; epoch++) {
       const lr = learningRateAt(opts.schedule, opts.lr, epoch, opts.epochs);
@@ -121,6 +132,7 @@ export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: Trai
       const partial = resume?.partial && epoch === resume.epochsDone ? resume.partial : undefined;
       const sums: EpochSums = partial ? { ...partial.sums } : { loss: 0, seen: 0 };
       const skip = partial?.batchesDone ?? 0;
+      task.startEpoch?.(epoch, partial?.extra);
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       const elapsed = () => (partial?.seconds ?? 0) + (performance.now() - t0) / 1000;
@@ -136,6 +148,7 @@ export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: Trai
         sums.loss += r.loss * r.size;
         sums.seen += r.size;
         b++;
+        task.afterBatch?.(epoch, b);
         if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at epoch ${epoch + 1}, batch ${b} (try a lower learning rate)`);
         opts.onBatch?.(task.progress(epoch, b, sums, elapsed()));
         // A turn of the event loop, so that signal handlers (which set what shouldStop reads) can run.
@@ -143,7 +156,7 @@ export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: Trai
         if (b < task.numBatches && opts.shouldStop?.()) {
           const state: TrainState<H> = {
             epochsDone: epoch, history: [...history], optimizer: await captureOptimizer(optimizer),
-            partial: { batchesDone: b, sums: { ...sums }, seconds: elapsed(), cpuSeconds: cpu() },
+            partial: { batchesDone: b, sums: { ...sums }, seconds: elapsed(), cpuSeconds: cpu(), extra: task.epochExtra?.() },
           };
           await opts.onInterrupt?.(state);
           throw new TrainingInterrupted(epoch, b);
@@ -160,7 +173,8 @@ export async function runTrainingLoop<B, H, P>(model: tf.LayersModel, task: Trai
       if (epoch + 1 < opts.epochs && opts.shouldStop?.()) throw new TrainingInterrupted(epoch + 1, 0);
     }
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
+    task.dispose?.();
   }
   return { history, trainSeconds, imagesPerSecond: trainImages / Math.max(trainSeconds, 1e-9) };
 }

@@ -11,6 +11,7 @@ import { evaluateClassifier, type EvalResult } from './evaluate.js';
 import type { ScheduleName } from './schedule.js';
 import { runTrainingLoop, type TrainState, type TrainingTask } from './loop.js';
 import type { OptimizerName } from './optimizer-state.js';
+import { poolDiagnostics, type PoolDiagnostics } from './pool-diagnostics.js';
 
 export { OPTIMIZERS, type OptimizerName } from './optimizer-state.js';
 export type { TrainState, PartialEpoch } from './loop.js';
@@ -40,6 +41,18 @@ export interface TrainOptions {
   onInterrupt?: (state: TrainState<EpochStats>) => Promise<void> | void;
   /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
   resume?: TrainState<EpochStats>;
+  /**
+   * Pool diagnostics on a fixed probe batch (the first `probeSize` training images, default 256,
+   * normalised like the training data): recorded after every epoch, and every `every` steps when
+   * given. Inference mode, no randomness: training is unaffected.
+   */
+  diagnostics?: { probeSize?: number; every?: number };
+}
+
+/** Pool diagnostics after `step` optimizer steps. */
+export interface DiagnosticsRecord {
+  step: number;
+  pools: PoolDiagnostics[];
 }
 
 export interface BatchProgress {
@@ -58,6 +71,10 @@ export interface EpochStats {
   trainAccuracy: number;
   testLoss?: number;
   testAccuracy?: number;
+  /** The λ-weighted LiftPool constraint part of `trainLoss` (mean over the epoch's images; 0 without LiftPool). */
+  trainConstraintLoss?: number;
+  /** Pool diagnostics during and at the end of the epoch (when requested). */
+  diagnostics?: DiagnosticsRecord[];
   /** Training time of this epoch in seconds (evaluation excluded). */
   seconds: number;
   imagesPerSecond: number;
@@ -83,11 +100,20 @@ function classificationTask(model: tf.LayersModel, train: Dataset, opts: TrainOp
   const kernels = wd > 0 ? decayedKernels(model).map((w) => w.read()) : [];
   const k = train.numClasses;
   const normalize = opts.normalize ?? true;
+  const nb = numBatches(train.n, opts.batchSize);
+  const diag = opts.diagnostics;
+  let probe: tf.Tensor4D | null = null;
+  if (diag) {
+    const first = batches(train, { batchSize: Math.min(diag.probeSize ?? 256, train.n), normalize }).next().value!;
+    probe = tf.tensor4d(first.xs, first.shape);
+  }
+  let diagnostics: DiagnosticsRecord[] = [];
   return {
-    numBatches: numBatches(train.n, opts.batchSize),
+    numBatches: nb,
     batches: (epoch) => batches(train, { batchSize: opts.batchSize, shuffle: true, seed: opts.seed, epoch, augment: opts.augment, normalize }),
     step(optimizer, vars, batch) {
       let preds: tf.Tensor | null = null;
+      let constraint: tf.Tensor | null = null;
       const cost = tf.tidy(() => {
         const xs = tf.tensor4d(batch.xs, batch.shape);
         const ys = tf.oneHot(tf.tensor1d(batch.ys, 'int32'), k);
@@ -95,24 +121,49 @@ function classificationTask(model: tf.LayersModel, train: Dataset, opts: TrainOp
           const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
           preds = tf.keep(tf.argMax(probs, 1));
           const ce = tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.log(tf.clipByValue(probs, 1e-7, 1))), 1)));
-          let total = tf.add(ce, liftConstraintLoss(model));
+          const cl = liftConstraintLoss(model);
+          constraint = tf.keep(tf.clone(cl));
+          let total = tf.add(ce, cl);
           if (wd > 0) total = tf.add(total, tf.mul(0.5 * wd, tf.addN(kernels.map((w) => tf.sum(tf.square(w))))));
           return total as tf.Scalar;
         }, true, vars) as tf.Scalar;
       });
       const loss = cost.dataSync()[0];
       cost.dispose();
+      const c = constraint! as tf.Tensor;
+      const constraintValue = c.dataSync()[0];
+      c.dispose();
       const p = preds! as tf.Tensor;
       const pv = p.dataSync();
       p.dispose();
       let correct = 0;
       for (let i = 0; i < pv.length; i++) if (pv[i] === batch.ys[i]) correct++;
-      return { loss, size: batch.ys.length, add: { correct } };
+      const bs = batch.ys.length;
+      return { loss, size: bs, add: { correct, constraint: constraintValue * bs } };
     },
     progress: (epoch, batch, s, seconds) => ({
-      epoch, batch, batches: numBatches(train.n, opts.batchSize), loss: s.loss / s.seen, accuracy: s.correct / s.seen, imagesPerSecond: s.seen / seconds,
+      epoch, batch, batches: nb, loss: s.loss / s.seen, accuracy: s.correct / s.seen, imagesPerSecond: s.seen / seconds,
     }),
-    epochStats: (s, t) => ({ epoch: t.epoch, lr: t.lr, trainLoss: s.loss / s.seen, trainAccuracy: s.correct / s.seen, seconds: t.seconds, imagesPerSecond: s.seen / t.seconds }),
+    epochStats(s, t) {
+      const stats: EpochStats = {
+        epoch: t.epoch, lr: t.lr, trainLoss: s.loss / s.seen, trainAccuracy: s.correct / s.seen, trainConstraintLoss: s.constraint / s.seen, seconds: t.seconds, imagesPerSecond: s.seen / t.seconds,
+      };
+      if (diag) {
+        diagnostics.push({ step: t.epoch * nb, pools: poolDiagnostics(model, probe!) });
+        stats.diagnostics = diagnostics;
+      }
+      return stats;
+    },
+    startEpoch(_epoch, extra) {
+      diagnostics = extra ? [...(extra as DiagnosticsRecord[])] : [];
+    },
+    afterBatch(epoch, b) {
+      if (diag?.every != null && b % diag.every === 0 && b < nb) diagnostics.push({ step: epoch * nb + b, pools: poolDiagnostics(model, probe!) });
+    },
+    epochExtra: () => diagnostics,
+    dispose() {
+      probe?.dispose();
+    },
     evaluate(stats) {
       if (!opts.test) return;
       const ev = evaluateClassifier(model, opts.test, { normalize });

@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { DATASET_NAMES, type DatasetName } from '../../data/datasets.js';
+import { DATASET_NAMES, type DatasetName } from '../../data/types.js';
 import { loadScenes } from '../../data/scenes-load.js';
 import { DOWN_UP_NAMES, paramCount } from '../../models/index.js';
 import { SCHEDULES } from '../../train/schedule.js';
@@ -18,6 +18,7 @@ import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
 import { interruptible } from '../interrupt.js';
 import { checkModelKind, evalDataset, readTrainedRecord } from '../trained-model.js';
+import { addLiftOptions } from '../lift-options.js';
 import { TEST_SCENE_SEED, fmt, metricsRecord, runSegmentation, sceneOptionsFor } from '../run-segmentation.js';
 import { backendOption, selectBackend } from './train.js';
 
@@ -62,7 +63,7 @@ const datasetOption = (what: string) => new Option('--dataset <name>', what).arg
 const command = () => `liftpool ${process.argv.slice(2).join(' ')}`;
 
 function segmentTrainCommand(): Command {
-  return new Command('train')
+  return addLiftOptions(new Command('train'))
     .description('train a SegNet-style model on synthetic scenes; writes DIR/model.json, weights.bin, results.json, predictions.png')
     .addOption(datasetOption('source of the scene items').default('mnist'))
     .addOption(new Option('--down-up <name>', 'down/up sampling pair').default('lift-liftup').argParser(oneOf(DOWN_UP_NAMES)))
@@ -77,9 +78,6 @@ function segmentTrainCommand(): Command {
     .option('--scene-size <n>', 'canvas side in pixels (divisible by 2^depth; item scales follow size/64)', int(8), 64)
     .option('--train-scenes <n>', 'training scenes (from training images)', int(1), 1000)
     .option('--test-scenes <n>', `test scenes (from test images, seed ${TEST_SCENE_SEED})`, int(1), 200)
-    .option('--lambda-u <x>', 'LiftPool update-constraint weight (default 1e-5: on 64x64 maps the norms are larger than in classification; layer default 0.01)', float(0), 1e-5)
-    .option('--lambda-p <x>', 'LiftPool predict-constraint weight (layer default 0.1)', float(0), 1e-4)
-    .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (odd)', int(1))
     .option('--sheet-scenes <n>', 'test scenes shown in predictions.png', int(1), 6)
     .addOption(backendOption())
     .option('--out <dir>', 'output directory (a checkpoint is kept in DIR/checkpoint after every epoch)', 'runs/segment')
@@ -91,8 +89,8 @@ function segmentTrainCommand(): Command {
       await selectBackend(o.backend, o.quiet);
       const res = await interruptible(join(o.out, 'checkpoint'), (shouldStop) => runSegmentation({
         dataset: o.dataset, downUp: o.downUp, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed,
-        sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, lambdaU: o.lambdaU,
-        lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, force: o.force, refuseExisting: true,
+        sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, liftConstraint: o.constraint,
+        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, force: o.force, refuseExisting: true,
         shouldStop, quiet: o.quiet, command: command(),
       }));
       if (!res) return;
