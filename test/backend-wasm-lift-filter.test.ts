@@ -148,7 +148,7 @@ test('threaded wasm (shared memory): the kernels stand aside and the filter trai
   const src = (f: string) => JSON.stringify(pathToFileURL(join(process.cwd(), 'src', f)).href);
   writeFileSync(script, [
     `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs'))};`,
-    `import { useBestBackend, backendInfo } from ${src('backend/index.ts')};`,
+    `import { useBestBackend, backendInfo } from ${src('node.ts')};`,
     `import { liftDown2d, initLiftWeights2d, liftWeightTensors, liftWeightsFromTensors } from ${src('lifting/index.ts')};`,
     "await useBestBackend('wasm', { threads: 2 });",
     'const x = tf.randomNormal([2, 6, 6, 4], 0, 1, "float32", 1);',

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
 import { LIFT_FILTER_WASM_BASE64 } from './lift-filter-wasm.js';
-import { wasmThreadsState } from './wasm-threads.js';
+import { wasmThreadsState } from './threads-state.js';
 
 export { LIFT_FILTER, LIFT_FILTER_GRAD };
 

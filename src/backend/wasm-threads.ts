@@ -12,15 +12,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setWasmThreadsState } from './threads-state.js';
+
+export { wasmThreadsState } from './threads-state.js';
 
 interface WasmModuleLike {
   setThreadsCount(n: number): void;
-}
-
-const state = { enabled: false, requested: 0 };
-
-export function wasmThreadsState(): { enabled: boolean; requested: number } {
-  return { ...state };
 }
 
 export async function enableWasmThreads(mod: WasmModuleLike, threads: number): Promise<void> {
@@ -49,11 +46,11 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
   };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   mod.setThreadsCount(threads);
-  state.requested = threads;
+  setWasmThreadsState(threads, false);
   try {
     await tf.setBackend('wasm');
     await tf.ready();
-    state.enabled = true;
+    setWasmThreadsState(threads, true);
   } finally {
     URL.createObjectURL = original;
     os.cpus = cpus;
