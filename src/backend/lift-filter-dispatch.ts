@@ -15,7 +15,7 @@ export { LIFT_FILTER, LIFT_FILTER_GRAD };
 type Gate = (backend: object) => boolean;
 
 const gates = new Map<string, Gate>();
-const decided = new WeakMap<object, boolean>();
+let decided = new WeakMap<object, boolean>();
 
 /**
  * Sets the check deciding, once per backend instance, whether the filter kernels registered for
@@ -23,6 +23,7 @@ const decided = new WeakMap<object, boolean>();
  */
 export function setLiftFilterKernelGate(backendName: string, gate: Gate): void {
   gates.set(backendName, gate);
+  decided = new WeakMap();
 }
 
 /** True when the active backend runs the LiftPool filter's forward and backward as its own kernels. */
