@@ -2,7 +2,7 @@
  * The package as consumers get it: built with `npm run build`'s tsconfig into a throw-away
  * node_modules/liftpool (this checkout's dependencies linked beside it), then
  *
- * - bundled for the browser by esbuild from `import 'liftpool'`: no `node:` import reachable;
+ * - bundled for the browser by esbuild and by Vite from `import 'liftpool'`: no `node:` import reachable;
  * - `require('liftpool')` from CommonJS (Node's require(esm), Node >= 20.19);
  * - a TypeScript consumer compiled as CommonJS, run with Node;
  * - `liftpool/node` from ESM: the Node-only parts.
@@ -45,6 +45,19 @@ describe('package entry points', () => {
     assert.deepEqual(inputs.filter((p) => p.startsWith('node:') || /(^|\/)(fs|path|os|module|crypto|worker_threads)$/.test(p)), []);
     assert.ok(inputs.some((p) => p.includes('liftpool/dist/src/lifting/fused-filter.js')), 'the bundle holds the lifting core');
     assert.ok(inputs.some((p) => p.includes('liftpool/dist/src/backend/wasm-kernels.js')), 'and the wasm training kernels');
+  });
+
+  test('Vite builds a page importing the root with no configuration', async () => {
+    const { build: viteBuild } = await import('vite');
+    const app = join(dir, 'vite-app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+    writeFileSync(join(app, 'main.js'), "import { LiftDownPool2D, useBestBackend } from 'liftpool';\nawait useBestBackend();\nconsole.log(new LiftDownPool2D({}).getClassName());\n");
+    const out = await viteBuild({ root: app, configFile: false, logLevel: 'silent', build: { write: false, outDir: join(app, 'dist') } });
+    const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => ('output' in o ? o.output : []));
+    const code = chunks.map((c) => ('code' in c ? c.code : '')).join('\n');
+    assert.ok(code.includes('LiftDownPool2D'), 'the bundle holds the layer');
+    assert.ok(!/from ?["']node:/.test(code), 'no node: import left in the bundle');
   });
 
   test('bundling liftpool/node for the browser fails on its node: imports (the check can fail)', async () => {
