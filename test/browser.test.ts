@@ -127,4 +127,18 @@ describe('liftpool in Chromium', { skip: unavailable ?? false }, () => {
       assert.deepEqual(errors, []);
     });
   }
+
+  test("useBestBackend('auto') picks the first that works of webgpu, webgl, wasm, cpu", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url + '/');
+      await page.waitForFunction(() => 'liftpoolAuto' in globalThis, undefined, { timeout: 30_000 });
+      const name = await page.evaluate(() => (globalThis as unknown as { liftpoolAuto: () => Promise<string> }).liftpoolAuto());
+      const webgpu = results.get('webgpu')?.r;
+      const expected = webgpu == null || webgpu.error == null ? 'webgpu' : 'webgl';
+      assert.equal(name, expected);
+    } finally {
+      await page.close();
+    }
+  });
 });

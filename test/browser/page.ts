@@ -30,4 +30,9 @@ async function liftpoolSuite(backend: BackendPreference, threads?: number): Prom
   return r;
 }
 
-(globalThis as { liftpoolSuite?: typeof liftpoolSuite }).liftpoolSuite = liftpoolSuite;
+/** What `useBestBackend()` ('auto') picks on this page. */
+async function liftpoolAuto(): Promise<string> {
+  return useBestBackend('auto', { wasmPaths: '/wasm/' });
+}
+
+Object.assign(globalThis, { liftpoolSuite, liftpoolAuto });
