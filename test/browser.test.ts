@@ -107,9 +107,12 @@ describe('liftpool in Chromium', { skip: unavailable ?? false }, () => {
         assert.equal(r.info?.wasmBinary, 'wasm-threaded-simd');
         // TF.js caps the pool at half the logical cores (1 on a 2-core machine).
         assert.ok(r.info?.threads != null && r.info.threads >= 1);
+        assert.equal(r.liftFilterKernel, false, 'the LiftPool filter kernels stand aside on shared memory');
       } else if (c.backend === 'wasm') {
         assert.equal(r.info?.wasmBinary, 'wasm-simd');
+        assert.equal(r.liftFilterKernel, true, 'the LiftPool filter runs as its wasm kernels');
       }
+      if (c.backend === 'wasm') assert.ok(r.info!.extraWasmKernels.includes('Conv2DBackpropFilter'), 'the wasm training kernels are registered');
       const pool = r.pool!;
       const diffs = relativeDiffs(pool.values, reference);
       const worst = Object.entries(diffs).reduce((a, b) => (b[1] > a[1] ? b : a));
