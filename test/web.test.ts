@@ -86,7 +86,7 @@ describe('demo page (web/)', { skip: unavailable ?? false }, () => {
       await page.dispatchEvent('#ex-levels', 'change');
       await page.selectOption('#ex-method', method);
     });
-    await page.waitForSelector(`#ex-bands[data-key="${method}/${levels}/0"][data-idle="true"]`);
+    await page.waitForSelector(`#ex-bands[data-key^="${method}/${levels}/"][data-idle="true"]`);
     return {
       canvases: await page.locator('#ex-bands canvas').count(),
       rows: await page.locator('#ex-bands .level').count(),

@@ -62,11 +62,12 @@ async function render(): Promise<void> {
 async function renderOnce(): Promise<void> {
   const method = $<HTMLSelectElement>('ex-method').value;
   const levels = Math.min(3, Math.max(1, Number($<HTMLInputElement>('ex-levels').value) || 1));
-  const ch = Math.max(0, Number($<HTMLInputElement>('ex-channel').value) || 0);
+  const chInput = $<HTMLInputElement>('ex-channel');
   $('ex-channel-label').hidden = method !== 'trained';
   paint($<HTMLCanvasElement>('ex-input'), image, 28, 28);
   const x = tf.tensor4d(image, [1, 28, 28, 1]);
   const bandsEl = $('ex-bands');
+  let ch = Math.max(0, Number(chInput.value) || 0);
   const rows: HTMLElement[] = [];
   let error: number;
   let recon: { data: Float32Array; h: number; w: number };
@@ -74,6 +75,15 @@ async function renderOnce(): Promise<void> {
     const t = await loadTrained();
     $('ex-note').textContent = t.note;
     const f = tf.tidy(() => t.features.predict(tf.div(tf.sub(x, FASHION_STATS.mean), FASHION_STATS.std)) as tf.Tensor4D);
+    chInput.max = String(f.shape[3] - 1);
+    if (chInput.dataset.picked !== 'true') {
+      // First look: the channel that varies most over this image (several are nearly dead).
+      const best = tf.tidy(() => tf.argMax(tf.moments(f, [0, 1, 2]).variance));
+      chInput.value = String((await best.data())[0]);
+      chInput.dataset.picked = 'true';
+      best.dispose();
+    }
+    ch = Math.min(Math.max(0, Number(chInput.value) || 0), f.shape[3] - 1);
     const spec = t.layer.liftingSpec();
     const r = liftDown2d(f, spec, { padMode: t.layer.padMode, losses: false });
     const back = liftUp2d(r, spec, { padMode: t.layer.padMode });
@@ -160,7 +170,11 @@ function enableDrawing(): void {
 
 export async function initExplorer(): Promise<void> {
   for (const id of ['ex-source', 'ex-index']) $(id).addEventListener('change', () => void pick());
-  for (const id of ['ex-method', 'ex-levels', 'ex-channel']) $(id).addEventListener('change', () => void render());
+  for (const id of ['ex-method', 'ex-levels']) $(id).addEventListener('change', () => void render());
+  $('ex-channel').addEventListener('change', () => {
+    $('ex-channel').dataset.picked = 'true';
+    void render();
+  });
   $('ex-random').addEventListener('click', () => {
     $<HTMLInputElement>('ex-index').value = String(Math.floor(Math.random() * 100));
     void pick();
