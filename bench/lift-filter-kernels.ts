@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
-import { unregisterLiftFilterKernels } from '../src/backend/wasm-lift-filter.js';
-import { median } from '../src/backend/timing.js';
+import { unregisterLiftFilterKernels } from '../src/backend/wasm-kernels.js';
+import { median } from '../src/cli/bench-timing.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { initLiftFilterWeights } from '../src/lifting/index.js';
 import type { LiftAxis } from '../src/lifting/index.js';

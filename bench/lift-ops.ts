@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
-import { median, timeMs } from '../src/backend/timing.js';
+import { median, timeMs } from '../src/cli/bench-timing.js';
 import { LiftDownPool2D } from '../src/layers/index.js';
 import { setFusedLiftFilter } from '../src/lifting/filter.js';
 import { initLiftWeights2d, liftDown2d, disposeLiftWeights, liftWeightTensors, liftWeightsFromTensors } from '../src/lifting/index.js';

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
-import { median } from '../src/backend/timing.js';
+import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
 
 function arg(name: string, fallback: string): string {

@@ -16,8 +16,8 @@
  *
  * The module runs inside the wasm backend's own memory (imported), so it keeps nothing in memory
  * of its own: no stack, no static data. Every buffer, scratch space included, is passed in.
- * Build: scripts/build-wasm.sh (clang --target=wasm32 -msimd128), which regenerates
- * src/backend/lift-filter-wasm.ts.
+ * Build: scripts/build-wasm.sh (clang --target=wasm32 -msimd128), which links it with copy_runs.c
+ * into the project's wasm module, src/backend/wasm-module.generated.ts.
  *
  * Layout: tensors of shape [outer, len, inner] with inner = P·C (P positions of C channels);
  * element (o, i, p, ch) is at ((o·len + i)·inner + p·C + ch). Rows (o, i, p) are visited in memory
@@ -450,33 +450,4 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
       else backward(dy, y, hid, z, dk, pk, idx, outer, len, inner, c, k, dz, ddk, ddb, dpk, dpb, scratch);
   }
 #undef CASE
-}
-
-/*
- * Strided copy for the Slice/SplitV/Concat kernels (src/backend/wasm-copy-kernels.ts): `rows` runs
- * of `run` bytes, from src + r·srcStride to dst + r·dstStride (byte offsets; the buffers do not
- * overlap). Short runs, e.g. 16 channels when an even/odd split takes every other group of C
- * floats, otherwise cost a JS loop per element.
- */
-__attribute__((export_name("copy_runs")))
-void copy_runs(unsigned char *R dst, const unsigned char *R src, int rows, int run, int srcStride, int dstStride) {
-  if (run % 16 == 0) {
-    for (int r = 0; r < rows; r++) {
-      const unsigned char *s = src + r * srcStride;
-      unsigned char *d = dst + r * dstStride;
-      for (int j = 0; j < run; j += 16) wasm_v128_store(d + j, wasm_v128_load(s + j));
-    }
-  } else if (run % 4 == 0) {
-    for (int r = 0; r < rows; r++) {
-      const int *s = (const int *)(src + r * srcStride);
-      int *d = (int *)(dst + r * dstStride);
-      for (int j = 0; j < run / 4; j++) d[j] = s[j];
-    }
-  } else {
-    for (int r = 0; r < rows; r++) {
-      const unsigned char *s = src + r * srcStride;
-      unsigned char *d = dst + r * dstStride;
-      for (int j = 0; j < run; j++) d[j] = s[j];
-    }
-  }
 }

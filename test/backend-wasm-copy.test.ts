@@ -1,5 +1,5 @@
 /**
- * The wasm Slice / SplitV / Concat / Tile / Reverse replacements (src/backend/wasm-copy-kernels.ts) give exactly
+ * The wasm Slice / SplitV / Concat / Tile / Reverse replacements (src/backend/kernels/) give exactly
  * the cpu backend's results for every rank, axis, dtype and box shape, including short runs
  * (element loop), long runs (copyWithin) and whole-tensor slices.
  */

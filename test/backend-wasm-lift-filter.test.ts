@@ -3,11 +3,12 @@
  * native/lift_filter.c): the same values and gradients as the fallback on the backend's kernels for
  * every channel-count path (generic and compile-time C), both axes, every pad mode, kernel sizes
  * longer than the axis, saturated tanh, and more rows than one flush block; input checks; and the
- * committed wasm is what scripts/build-wasm.sh makes from the committed C source.
+ * committed wasm is what scripts/build-wasm.sh makes from the committed C source. Threads:
+ * test/backend-wasm-threads.test.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { registerWasmTrainingKernels, useBestBackend } from '../src/backend/index.js';
 import { LIFT_FILTER, LIFT_FILTER_GRAD } from '../src/backend/kernel-names.js';
-import { liftFilterKernelsUsable, unregisterLiftFilterKernels, wasmCopyRuns } from '../src/backend/wasm-lift-filter.js';
+import { liftFilterKernelsUsable, unregisterLiftFilterKernels } from '../src/backend/wasm-kernels.js';
+import { wasmCopyRuns } from '../src/backend/wasm-module.js';
 import { PAD_MODES, type LiftAxis, type PadMode } from '../src/lifting/index.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { randomFilter } from './helpers.js';
@@ -73,14 +75,16 @@ describe('wasm LiftPoolFilter / LiftPoolFilterGrad kernels', () => {
     await useBestBackend('cpu');
   });
 
-  test('registered on wasm by the training kernels, and usable only on an unshared, reachable memory', () => {
+  test('registered on wasm by the training kernels, and usable on a reachable memory, shared (threaded build) or not', () => {
     assert.ok(tf.getKernel(LIFT_FILTER, 'wasm'));
     assert.ok(tf.getKernel(LIFT_FILTER_GRAD, 'wasm'));
     assert.equal(liftFilterKernelsUsable(tf.backend()), true);
     assert.equal(typeof wasmCopyRuns(tf.backend()), 'function', 'the strided copy of the Slice/SplitV/Concat kernels');
     assert.equal(liftFilterKernelsUsable({ wasm: {} }), false);
     const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => object } }).WebAssembly;
-    assert.equal(liftFilterKernelsUsable({ wasm: { asm: { memory: new Memory({ initial: 1, maximum: 2, shared: true }) } } }), false);
+    assert.equal(liftFilterKernelsUsable({ wasm: { asm: { memory: {} } } }), false);
+    assert.equal(liftFilterKernelsUsable({ wasm: { wasmMemory: new Memory({ initial: 256, maximum: 512, shared: true }) } }), true);
+    assert.equal(liftFilterKernelsUsable({ wasm: { asm: { memory: new Memory({ initial: 256, maximum: 512 }) } } }), true);
   });
 
   // [shape, K]: generic C (3, 5), the compile-time paths (8, 16, 32, 64), K longer than the axis,
@@ -141,32 +145,6 @@ describe('wasm LiftPoolFilter / LiftPoolFilterGrad kernels', () => {
   });
 });
 
-test('threaded wasm (shared memory): the kernels stand aside and the filter trains on the fallback', () => {
-  // A fresh process: threads must be chosen before the wasm backend first initialises.
-  const dir = mkdtempSync(join(tmpdir(), 'liftpool-threads-'));
-  const script = join(dir, 'child.mts');
-  const src = (f: string) => JSON.stringify(pathToFileURL(join(process.cwd(), 'src', f)).href);
-  writeFileSync(script, [
-    `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs'))};`,
-    `import { useBestBackend, backendInfo } from ${src('node.ts')};`,
-    `import { liftDown2d, initLiftWeights2d, liftWeightTensors, liftWeightsFromTensors } from ${src('lifting/index.ts')};`,
-    "await useBestBackend('wasm', { threads: 2 });",
-    'const x = tf.randomNormal([2, 6, 6, 4], 0, 1, "float32", 1);',
-    'const w = initLiftWeights2d(4, 5, { seed: 1 });',
-    'const g = tf.grads((xi, ...ws) => { const r = liftDown2d(xi, liftWeightsFromTensors(w, ws)); return tf.addN([tf.sum(r.ll), r.lossU]); })([x, ...liftWeightTensors(w)]);',
-    "console.log(JSON.stringify({ threads: backendInfo().threads, kernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, finite: g.every((t) => t.dataSync().every(Number.isFinite)) }));",
-    'process.exit(0);',
-  ].join('\n'));
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const last = JSON.parse(out.trim().split('\n').pop()!) as { threads: number; kernel: boolean; finite: boolean };
-  assert.deepEqual(last, { threads: 2, kernel: false, finite: true });
-});
-
 test('LIFTPOOL_WASM_FILTER_KERNELS=0 turns the kernels off', () => {
   const out = execFileSync(
     process.execPath,
@@ -183,9 +161,9 @@ test('LIFTPOOL_WASM_FILTER_KERNELS=0 turns the kernels off', () => {
 
 const hasClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
 
-test('the committed wasm module is what scripts/build-wasm.sh makes from native/lift_filter.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {
+test('the committed wasm module is what scripts/build-wasm.sh makes from native/*.c', { skip: hasClang ? false : 'clang and wasm-ld are not installed (.ci/run installs them)' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'liftpool-wasm-'));
-  const out = join(dir, 'lift-filter-wasm.ts');
+  const out = join(dir, 'wasm-module.generated.ts');
   let fresh: string;
   try {
     execFileSync('bash', ['scripts/build-wasm.sh', out], { stdio: 'pipe' });
@@ -193,7 +171,7 @@ test('the committed wasm module is what scripts/build-wasm.sh makes from native/
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const committed = readFileSync('src/backend/lift-filter-wasm.ts', 'utf8');
+  const committed = readFileSync('src/backend/wasm-module.generated.ts', 'utf8');
   const body = (s: string) => s.split('\n').filter((l) => !l.startsWith('//')).join('\n');
-  assert.ok(body(fresh) === body(committed), 'src/backend/lift-filter-wasm.ts is stale: run scripts/build-wasm.sh and commit it');
+  assert.ok(body(fresh) === body(committed), 'src/backend/wasm-module.generated.ts is stale: run scripts/build-wasm.sh and commit it');
 });

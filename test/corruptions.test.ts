@@ -6,14 +6,12 @@ import {
   corrupt,
   corruptBatch,
   imageSeed,
-  jpegRoundTrip,
-  boxResize,
-  diskKernel,
-  motionKernel,
   type CorruptionName,
   type Severity,
 } from '../src/data/corruptions.js';
-import { CorruptionRng } from '../src/data/corruptions-rng.js';
+import { boxResize, diskKernel, motionKernel } from '../src/data/image-kernels.js';
+import { jpegRoundTrip } from '../src/data/jpeg.js';
+import { splitmix32 } from '../src/data/random.js';
 import { randomShiftPairs, rotateImage, shiftBatch, shiftImage } from '../src/data/shifts.js';
 import { perturbationSequence, PERTURBATIONS } from '../src/data/perturbations.js';
 
@@ -138,7 +136,7 @@ test('noise statistics match their parameters', () => {
 });
 
 test('poisson sampler has the right mean and variance, small and large lambda', () => {
-  const rng = new CorruptionRng(1);
+  const rng = splitmix32(1);
   for (const lam of [3, 40]) {
     const n = 20000;
     let s = 0;
@@ -301,7 +299,7 @@ test('perturbationSequence rejects bad input', () => {
 });
 
 test('jpegRoundTripBatch (one mosaic encode) equals per-image JPEG round trips exactly', async () => {
-  const { jpegRoundTripBatch, jpegRoundTrip } = await import('../src/data/corruptions.js');
+  const { jpegRoundTripBatch, jpegRoundTrip } = await import('../src/data/jpeg.js');
   const n = 7;
   const h = 28;
   const w = 28;

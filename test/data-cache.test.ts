@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeCache, encodeCache, readCacheFile, resolveCacheDir, writeCacheFile } from '../src/data/index.js';
+import { decodeCache, defaultCacheDir, encodeCache, readCacheFile, resolveCacheDir, writeCacheFile } from '../src/data/index.js';
 
 const sections = () => ({ images: Uint8Array.from([1, 2, 3, 4, 5, 6]), labels: Uint8Array.from([7, 8]) });
 
@@ -54,16 +54,45 @@ test('cache files are written atomically and read back', async () => {
   }
 });
 
-test('cache directory: option, then LIFTPOOL_CACHE_DIR, then ./.cache/liftpool', () => {
-  const saved = process.env.LIFTPOOL_CACHE_DIR;
+test('cache directory: option, then LIFTPOOL_CACHE_DIR, then the per-user cache, never the working directory', () => {
+  const saved = { dir: process.env.LIFTPOOL_CACHE_DIR, xdg: process.env.XDG_CACHE_HOME, cwd: process.cwd() };
+  const restore = (k: 'LIFTPOOL_CACHE_DIR' | 'XDG_CACHE_HOME', v: string | undefined): void => {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  };
+  const elsewhere = mkdtempSync(path.join(tmpdir(), 'liftpool-cwd-'));
   try {
     delete process.env.LIFTPOOL_CACHE_DIR;
-    assert.equal(resolveCacheDir(), path.resolve(process.cwd(), '.cache', 'liftpool'));
+    process.env.XDG_CACHE_HOME = '/tmp/xdg-cache';
+    assert.equal(resolveCacheDir(), '/tmp/xdg-cache/liftpool');
+    delete process.env.XDG_CACHE_HOME;
+    const here = resolveCacheDir();
+    if (process.platform === 'linux') assert.equal(here, path.join(os.homedir(), '.cache', 'liftpool'));
+    process.chdir(elsewhere);
+    assert.equal(resolveCacheDir(), here, 'the default must not depend on the working directory');
+    assert.ok(!resolveCacheDir().startsWith(elsewhere));
     process.env.LIFTPOOL_CACHE_DIR = '/tmp/from-env';
     assert.equal(resolveCacheDir(), '/tmp/from-env');
+    process.env.LIFTPOOL_CACHE_DIR = 'rel/cache';
+    assert.equal(resolveCacheDir(), path.join(process.cwd(), 'rel', 'cache'));
     assert.equal(resolveCacheDir('/tmp/explicit'), '/tmp/explicit');
   } finally {
-    if (saved === undefined) delete process.env.LIFTPOOL_CACHE_DIR;
-    else process.env.LIFTPOOL_CACHE_DIR = saved;
+    process.chdir(saved.cwd);
+    restore('LIFTPOOL_CACHE_DIR', saved.dir);
+    restore('XDG_CACHE_HOME', saved.xdg);
+    rmSync(elsewhere, { recursive: true, force: true });
   }
+});
+
+test('defaultCacheDir: XDG (absolute only), Windows, macOS, Linux, no home', () => {
+  const base = { env: {}, platform: 'linux', homedir: '/home/u', tmpdir: '/tmp' };
+  assert.equal(defaultCacheDir(base), '/home/u/.cache/liftpool');
+  assert.equal(defaultCacheDir({ ...base, env: { XDG_CACHE_HOME: '/var/cache/u' } }), '/var/cache/u/liftpool');
+  assert.equal(defaultCacheDir({ ...base, env: { XDG_CACHE_HOME: 'relative/dir' } }), '/home/u/.cache/liftpool');
+  assert.equal(defaultCacheDir({ ...base, platform: 'darwin', homedir: '/Users/u' }), '/Users/u/Library/Caches/liftpool');
+  assert.equal(
+    defaultCacheDir({ env: { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, platform: 'win32', homedir: 'C:\\Users\\u', tmpdir: 'C:\\Temp' }),
+    'C:\\Users\\u\\AppData\\Local\\liftpool\\Cache',
+  );
+  assert.equal(defaultCacheDir({ ...base, homedir: '' }), '/tmp/liftpool-cache');
 });

@@ -34,12 +34,12 @@ function synth(n: number, opts: { h?: number; w?: number; labels?: number[]; num
 test('mulberry32 is deterministic and roughly uniform; deriveSeed separates streams', () => {
   const a = mulberry32(42);
   const b = mulberry32(42);
-  const xs = Array.from({ length: 1000 }, () => a());
-  assert.deepEqual(xs, Array.from({ length: 1000 }, () => b()));
+  const xs = Array.from({ length: 1000 }, () => a.uniform());
+  assert.deepEqual(xs, Array.from({ length: 1000 }, () => b.uniform()));
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   assert.ok(Math.abs(mean - 0.5) < 0.05);
-  assert.notEqual(mulberry32(1)(), mulberry32(2)());
+  assert.notEqual(mulberry32(1).uniform(), mulberry32(2).uniform());
   assert.notEqual(deriveSeed(1, 0), deriveSeed(1, 1));
   assert.notEqual(deriveSeed(1, 2 ** 32), deriveSeed(1, 0));
   const p = permutation(50, 3);

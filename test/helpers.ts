@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 /** Shared test utilities (not a test file). */
 import * as tf from '@tensorflow/tfjs';
 import type { LiftWeights2d, LiftStepWeights, LiftFilterWeights, LiftAxis } from '../src/index.js';
@@ -42,4 +43,41 @@ export function weightEntries(w: LiftWeights2d | LiftStepWeights): [string, tf.T
   };
   walk(w, '');
   return out;
+}
+
+/**
+ * Finite differences at a few coordinates of every input of `f` against `tf.grads` (float32, step
+ * 1e-3). ReLU kinks inside the step make a central difference disagree with the exact gradient at
+ * the point, so the analytic value must match the central, the forward or the backward difference
+ * (one of the two one-sided ones is kink-free); tolerance 2e-3 absolute + 3e-2 relative.
+ */
+export function checkGrads(f: (...xs: tf.Tensor[]) => tf.Scalar, inputs: tf.Tensor[], names: string[], perTensor = 4): void {
+  const analytic = tf.grads(f)(inputs);
+  const eps = 1e-3;
+  let seed = 1;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  inputs.forEach((t, k) => {
+    const g = analytic[k].dataSync();
+    const base = t.dataSync();
+    for (let j = 0; j < Math.min(perTensor, t.size); j++) {
+      const idx = Math.floor(rand() * t.size);
+      const evalAt = (delta: number) => {
+        const v = Float32Array.from(base);
+        v[idx] += delta;
+        return tf.tidy(() => {
+          const moved = tf.tensor(v, t.shape);
+          const args = inputs.map((u, m) => (m === k ? moved : u));
+          return f(...args).dataSync()[0];
+        });
+      };
+      const [fp, f0, fm] = [evalAt(eps), evalAt(0), evalAt(-eps)];
+      const candidates = [(fp - fm) / (2 * eps), (fp - f0) / eps, (f0 - fm) / eps];
+      const tol = 2e-3 + 3e-2 * Math.abs(g[idx]);
+      assert.ok(
+        candidates.some((fd) => Math.abs(fd - g[idx]) <= tol),
+        `${names[k]}[${idx}]: analytic ${g[idx]} vs finite differences ${candidates.map((c) => c.toFixed(5)).join(', ')}`,
+      );
+    }
+  });
+  tf.dispose(analytic);
 }

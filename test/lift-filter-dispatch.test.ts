@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend } from '../src/backend/index.js';
 import { liftFilterKernels, setLiftFilterKernelGate } from '../src/backend/lift-filter-dispatch.js';
-import { liftFilterKernelsUsable } from '../src/backend/wasm-lift-filter.js';
+import { liftFilterKernelsUsable } from '../src/backend/wasm-kernels.js';
 import { liftDown2d, liftUp2d, liftWeightsFromTensors, PAD_MODES } from '../src/lifting/index.js';
 import { randomWeights2d, weightEntries } from './helpers.js';
 

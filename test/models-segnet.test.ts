@@ -43,7 +43,7 @@ describe('SegNet', () => {
       assert.equal(ups.length, depth);
       for (const up of ups) {
         const down = up.pairedLayer;
-        assert.ok(down != null && downs.includes(down), `${up.name} is paired with a layer of the model`);
+        assert.ok(down != null && downs.includes(down as LiftDownPool2D), `${up.name} is paired with a layer of the model`);
         assert.ok(down.returnDetails);
         // dec<i>_liftup ↔ enc<i>_lift
         assert.equal(up.name.replace(/_dec(\d+)_liftup$/, '_enc$1_lift'), down.name);

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
-import type { Dataset } from '../src/data/datasets.js';
-import { makeScenes, renderScene, resampleGray, sceneClassHistogram, scaledSize, type SceneSet } from '../src/data/scenes.js';
+import type { Dataset } from '../src/data/types.js';
+import { renderScene, resampleGray, scaledSize } from '../src/data/scene-render.js';
+import { makeScenes, sceneClassHistogram, type SceneSet } from '../src/data/scenes.js';
 import { loadScenes } from '../src/data/scenes-load.js';
 import { sceneSheet, sceneSheetTiles } from '../src/report/scene-sheet.js';
 import { classColor } from '../src/report/png.js';

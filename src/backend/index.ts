@@ -11,16 +11,17 @@
  *
  * Importing this module only registers the extra wasm kernels (in the global kernel registry,
  * keyed by backend name). Backends themselves are imported lazily by `useBestBackend`. Nothing here
- * needs Node: wasm threads in Node come from the `liftpool/node` entry (./wasm-threads.ts), which
- * installs them with {@link setNodeWasmThreads}.
+ * needs Node: wasm threads in Node (./wasm-threads.ts, Node-only) are imported only when running in
+ * Node, through a specifier bundlers do not follow, so browser bundles never contain them.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
+import {
+  isOurWasmKernel, liftFilterKernelsUsable, liftFilterKernelsWanted, registerWasmTrainingKernels, unregisterLiftFilterKernels, WASM_TRAINING_KERNELS,
+} from './wasm-kernels.js';
 import { wasmThreadsState } from './threads-state.js';
 import { LIFT_FILTER } from './kernel-names.js';
 import { setLiftFilterKernelGate } from './lift-filter-dispatch.js';
-import { liftFilterKernelsUsable, liftFilterKernelsWanted, unregisterLiftFilterKernels } from './wasm-lift-filter.js';
 
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
 
@@ -49,10 +50,11 @@ export type WasmBinaryFile = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.
 
 export interface BackendOptions {
   /**
-   * Threads for the wasm backend. Default 1 in Node (measured fastest on the 2-core CI machine,
-   * see ./README.md); values > 1 there need the `liftpool/node` entry. In browsers the threaded
-   * build is used by TF.js itself on cross-origin-isolated pages (COOP/COEP headers); this sets its
-   * pool size (default: TF.js's, half the logical cores).
+   * Threads for the wasm backend. In Node: default `LIFTPOOL_WASM_THREADS` when set, else the free
+   * cores, `os.availableParallelism()` less the load average (see ./wasm-threads.ts); values > 1
+   * load the threaded-SIMD binary through worker_threads. In browsers the threaded build is used by
+   * TF.js itself on cross-origin-isolated pages (COOP/COEP headers); this sets its pool size
+   * (default: TF.js's, half the logical cores).
    */
   threads?: number;
   /**
@@ -73,29 +75,25 @@ interface WasmModuleLike {
   setWasmPaths(prefixOrFileMap: string | Partial<Record<WasmBinaryFile, string>>, usePlatformFetch?: boolean): void;
 }
 
-/** Switches the wasm backend to its threaded build in Node (installed by `liftpool/node`). */
-export type NodeWasmThreads = (mod: WasmModuleLike, threads: number) => Promise<void>;
-
 let wasmModule: WasmModuleLike | null = null;
 let tfjsNodeVersion: string | null = null;
-let nodeWasmThreads: NodeWasmThreads | null = null;
 
 registerWasmTrainingKernels();
 // The LiftPool filter's wasm kernels run only on an unshared, reachable memory (not the threaded
 // build); elsewhere the filter runs on the backend's standard kernels.
 setLiftFilterKernelGate('wasm', liftFilterKernelsUsable);
 
-/** Used by `liftpool/node` to make `threads > 1` work in Node. */
-export function setNodeWasmThreads(fn: NodeWasmThreads): void {
-  nodeWasmThreads = fn;
+/**
+ * The Node-only thread setup (./wasm-threads.ts: node:fs, node:os, worker_threads). The specifier is
+ * computed so that bundlers leave it alone; it is only imported when running in Node.
+ */
+async function nodeWasmThreads(): Promise<typeof import('./wasm-threads.js')> {
+  const specifier = ['.', 'wasm-threads.js'].join('/');
+  return (await import(/* @vite-ignore */ specifier)) as typeof import('./wasm-threads.js');
 }
 
 function isNode(): boolean {
   return typeof process !== 'undefined' && process.versions?.node != null;
-}
-
-function env(name: string): string | undefined {
-  return typeof process !== 'undefined' ? process.env?.[name] : undefined;
 }
 
 /** Tries to import `@tensorflow/tfjs-node` (Node only); true when it registered the `tensorflow` backend. */
@@ -118,16 +116,14 @@ async function setupWasm(opts: BackendOptions): Promise<void> {
   registerWasmTrainingKernels();
   const initialised = tf.engine().registry['wasm'] != null;
   if (opts.wasmPaths != null && !isNode() && !initialised) mod.setWasmPaths(opts.wasmPaths);
-  const threads = opts.threads ?? (isNode() ? Number(env('LIFTPOOL_WASM_THREADS') ?? 1) : undefined);
-  if (threads == null || initialised) return; // Threads are fixed when the backend first initialises.
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`useBestBackend: threads must be a positive integer, got ${threads}`);
-  if (!isNode()) {
-    mod.setThreadsCount(threads);
-  } else if (threads > 1) {
-    if (nodeWasmThreads == null) {
-      throw new Error("useBestBackend: wasm threads in Node need the 'liftpool/node' entry (import it before calling useBestBackend)");
-    }
-    await nodeWasmThreads(mod, threads);
+  if (initialised) return; // Threads are fixed when the backend first initialises.
+  if (isNode()) {
+    const { enableWasmThreads, wasmThreadCount } = await nodeWasmThreads();
+    const threads = wasmThreadCount(opts.threads);
+    if (threads > 1) await enableWasmThreads(mod, threads);
+  } else if (opts.threads != null) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error(`wasm threads: expected a positive integer, got threads: ${opts.threads}`);
+    mod.setThreadsCount(opts.threads);
   }
 }
 
@@ -210,14 +206,9 @@ function checkLiftFilterKernels(): void {
   const wanted = liftFilterKernelsWanted();
   if (wanted && liftFilterKernelsUsable(tf.backend())) return;
   unregisterLiftFilterKernels();
-  if (wanted && !crossOriginIsolatedPage()) {
+  if (wanted) {
     console.warn('liftpool: the LiftPool filter wasm kernels cannot run on this wasm backend; using the slower backend kernels');
   }
-}
-
-/** A cross-origin-isolated page gets TF.js's threaded wasm build, where the kernels stand aside by design. */
-function crossOriginIsolatedPage(): boolean {
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
 /** What is known about the active backend, for result files. */

@@ -4,8 +4,8 @@
  * importing any backend code.
  */
 
-/** The whole backward pass of the LiftPool filter (registered on wasm: ./wasm-lift-filter.ts). */
+/** The whole backward pass of the LiftPool filter (registered on wasm: ./kernels/lift-filter-grad.ts). */
 export const LIFT_FILTER_GRAD = 'LiftPoolFilterGrad';
 
-/** The LiftPool filter's forward pass, returning the hidden layer too (wasm: ./wasm-lift-filter.ts). */
+/** The LiftPool filter's forward pass, returning the hidden layer too (wasm: ./kernels/lift-filter.ts). */
 export const LIFT_FILTER = 'LiftPoolFilter';

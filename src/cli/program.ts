@@ -5,8 +5,10 @@ import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { segmentCommand } from './commands/segment.js';
 import { benchCommand } from './commands/bench.js';
-import { sweepCommand, tableCommand } from './commands/sweep.js';
+import { sweepCommand } from './commands/sweep.js';
+import { tableCommand } from './commands/table.js';
 import { robustnessCommand, corruptionsCommand } from './commands/robustness.js';
+import { reportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(tableCommand());
   program.addCommand(robustnessCommand());
   program.addCommand(corruptionsCommand());
+  program.addCommand(reportCommand());
   for (const c of program.commands) c.showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -11,6 +11,8 @@ import { backendInfo } from '../backend/index.js';
 import { fileIO } from '../io/file-io.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { VERSION } from '../version.js';
+import { LiftDownPool2D } from '../layers/index.js';
+import type { ConstraintForm } from '../lifting/index.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 
@@ -31,9 +33,12 @@ export interface ClassifierRunOptions {
   testLimit?: number;
   pad32: boolean;
   augment: boolean;
+  liftConstraint?: ConstraintForm;
   lambdaU?: number;
   lambdaP?: number;
   liftKernelSize?: number;
+  /** Record pool diagnostics every N steps too (always after each epoch). */
+  diagnoseEvery?: number;
   out?: string;
   resume?: boolean;
   quiet?: boolean;
@@ -68,6 +73,8 @@ export interface ClassifierResults {
   backendInfo: unknown;
   liftpoolVersion: string;
   command: string;
+  /** The LiftPool layers' constraint settings (lift pools only). */
+  lift?: { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number };
   date: string;
 }
 
@@ -96,7 +103,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   let resume: TrainState | undefined;
   if (o.resume) {
     const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, [
-      'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'pad32', 'batchSize', 'lr', 'optimizer', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
+      'dataset', 'arch', 'pool', 'seed', 'width', 'trainLimit', 'pad32', 'batchSize', 'lr', 'optimizer', 'schedule', 'liftConstraint', 'lambdaU', 'lambdaP', 'liftKernelSize',
     ]);
     model = ck.model;
     resume = ck.state;
@@ -104,13 +111,14 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   } else {
     model = buildClassifier(o.arch, {
       pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
-      lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+      liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
     });
   }
   const progress = createProgress(o.label ?? '', { quiet: o.quiet });
   const result = await trainClassifier(model, train, {
     epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
     schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
+    diagnostics: { every: o.diagnoseEvery },
     onBatch: (p) => progress.batch(p),
     onEpoch: async (s, state) => {
       progress.epoch(s, o.epochs);
@@ -128,6 +136,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   const res: ClassifierResults = {
     dataset: o.dataset, arch: o.arch, pool: o.pool, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
     optimizer: o.optimizer, schedule: o.schedule, width: o.width,
+    ...(o.pool.startsWith('lift') ? { lift: liftSettings(model) } : {}),
     trainSize: train.n, testSize: test.n,
     testAccuracy: final.accuracy, testError: 1 - final.accuracy, testLoss: final.loss,
     perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
@@ -141,4 +150,10 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   }
   model.dispose();
   return res;
+}
+
+/** Constraint settings of the model's LiftDownPool2D layers (as built or loaded). */
+function liftSettings(model: tf.LayersModel): { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number } | undefined {
+  const l = model.layers.find((x): x is LiftDownPool2D => x instanceof LiftDownPool2D);
+  return l ? { constraint: l.constraint, lambdaU: l.lambdaU, lambdaP: l.lambdaP, kernelSize: l.kernelSize } : undefined;
 }

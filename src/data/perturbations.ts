@@ -5,8 +5,8 @@
  *
  * Pure functions on plain single-channel images (row-major H×W Float32Array, values in [0, 1]).
  */
-import { CorruptionRng, deriveSeed } from './corruptions-rng.js';
-import { clip01InPlace } from './corruptions.js';
+import { clip01InPlace } from './image-kernels.js';
+import { saltedSeed, splitmix32 } from './random.js';
 import { checkImage, rotateImage, shiftImage, type Boundary, type ShiftMode } from './shifts.js';
 
 export const PERTURBATIONS = ['translate', 'rotate', 'gaussian_noise', 'brightness'] as const;
@@ -56,7 +56,7 @@ export function perturbationSequence(
   if (!Number.isFinite(step) || step < 0) throw new Error(`perturbationSequence: step must be a finite number >= 0, got ${step}`);
   const boundary = opts.boundary ?? 'edge';
   if (boundary !== 'zero' && boundary !== 'edge') throw new Error(`perturbationSequence: boundary must be 'zero' or 'edge', got '${String(boundary)}'`);
-  const rng = new CorruptionRng(deriveSeed(seed, 'perturbation', kind));
+  const rng = splitmix32(saltedSeed(seed, 'perturbation', kind));
   const center = Math.floor((length - 1) / 2);
   const frames: Float32Array[] = [];
   switch (kind) {

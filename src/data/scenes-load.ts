@@ -6,7 +6,8 @@
  * returned {@link SceneSet} records the split and, per item, its index in the source.
  * No cache: generation is fast (about 0.5 s for 2000 scenes of 64×64 on one core; see docs/segmentation-data.md).
  */
-import { loadDataset, type DatasetName, type LoadOptions, type Split } from './datasets.js';
+import { loadDataset } from './load-dataset.js';
+import type { DatasetName, LoadOptions, Split } from './types.js';
 import { makeScenes, type SceneOptions, type SceneSet } from './scenes.js';
 
 export interface LoadScenesOptions extends Omit<SceneOptions, 'seed'> {

@@ -3,7 +3,7 @@
  * shift-consistency test (Zhang 2019, "Making Convolutional Networks Shift-Invariant Again"), and the
  * bilinear resampler used by rotations, zoom blur and the elastic transform.
  */
-import { CorruptionRng } from './corruptions-rng.js';
+import { splitmix32 } from './random.js';
 
 /** How pixels outside the image are filled. `circular` wraps, `zero` fills 0, `edge` repeats the border. */
 export type ShiftMode = 'circular' | 'zero' | 'edge';
@@ -82,7 +82,7 @@ export interface ShiftPair {
 export function randomShiftPairs(n: number, maxShift: number, seed: number): ShiftPair[] {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randomShiftPairs: n must be a non-negative integer, got ${n}`);
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new Error(`randomShiftPairs: maxShift must be a non-negative integer, got ${maxShift}`);
-  const rng = new CorruptionRng(seed);
+  const rng = splitmix32(seed);
   const pairs: ShiftPair[] = [];
   for (let i = 0; i < n; i++) {
     pairs.push({

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { padAxis } from '../lifting/index.js';
+import { singleShape } from './shapes.js';
 
 export interface BlurPool2DArgs extends LayerArgs {
   /** Binomial filter size: 3 (`[1,2,1]`) or 5 (`[1,4,6,4,1]`); default 3. */
@@ -48,7 +49,7 @@ export class BlurPool2D extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = singleShape(inputShape);
     if (s.length !== 4) throw new Error(`BlurPool2D expects rank-4 NHWC input, got shape [${s.join(',')}]`);
     const c = s[3];
     if (c == null) throw new Error('BlurPool2D: the channel dimension of the input must be known');
@@ -70,7 +71,7 @@ export class BlurPool2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = singleShape(inputShape);
     const f = (v: number | null) => (v == null ? null : Math.ceil(v / this.strides));
     return [s[0], f(s[1]), f(s[2]), s[3]];
   }

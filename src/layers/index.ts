@@ -5,3 +5,4 @@ export { BlurPool2D, binomialFilter2d, type BlurPool2DArgs } from './blur-pool2d
 export { MaxPool2DWithIndices, MaxUnpool2D, maxPoolWithSwitches, maxUnpoolWithSwitches, type MaxUnpool2DArgs } from './max-unpool2d.js';
 export { WaveletPool2D, type WaveletPool2DArgs } from './wavelet-pool2d.js';
 export { liftConstraintLoss } from './constraint-loss.js';
+export { LiftDownPoolBase, DEFAULT_LAMBDA_U, DEFAULT_LAMBDA_P, type LiftDownPoolBaseArgs, type Decomposition } from './lift-down-base.js';

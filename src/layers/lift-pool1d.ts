@@ -14,85 +14,40 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { liftDown1d, liftUp1d, PAD_MODES, WAVELETS, type LiftStepWeights, type PadMode, type WaveletName } from '../lifting/index.js';
-import { ConstraintLossSlot } from './constraint-slot.js';
+import { liftDown1d, liftUp1d, assertOneOf, type LiftStepWeights, type WaveletName } from '../lifting/index.js';
+import { LiftDownPoolBase, type Decomposition, type LiftDownPoolBaseArgs } from './lift-down-base.js';
 import { addStepVariables, readStepVariables, type AddWeight, type StepVariables } from './step-variables.js';
-import { toInitializer, toRegularizer, serializeObject, type InitializerSpec, type RegularizerSpec } from './config-utils.js';
-import { resolvePair } from './pairing.js';
+import { LiftUpPoolBase, type LiftUpPoolBaseArgs } from './lift-up-base.js';
+import { singleShape } from './shapes.js';
 
 export type Lift1dOutput = 'sum' | 's' | 'd' | 'concat';
+const OUTPUTS_1D: readonly Lift1dOutput[] = ['sum', 's', 'd', 'concat'];
 
-export interface LiftDownPool1DArgs extends LayerArgs {
-  kernelSize?: number;
+export interface LiftDownPool1DArgs extends LiftDownPoolBaseArgs {
+  /** `'sum'` (default: `s + d`), `'s'`, `'d'` or `'concat'` (channels). */
   output?: Lift1dOutput;
-  padMode?: PadMode;
-  wavelet?: 'learned' | WaveletName;
-  lambdaU?: number;
-  lambdaP?: number;
+  /** Also output the detail: `[pooled, d]` (needed by a paired `LiftUpPool1D`). */
   returnDetails?: boolean;
-  depthwiseInitializer?: InitializerSpec;
-  pointwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  kernelRegularizer?: RegularizerSpec;
-  biasRegularizer?: RegularizerSpec;
 }
 
 const toImage = (x: tf.Tensor) => tf.expandDims(x, 1) as tf.Tensor4D; // [B,T,C] -> [B,1,T,C]
 const fromImage = (x: tf.Tensor) => tf.squeeze(x, [1]) as tf.Tensor3D;
 
-export class LiftDownPool1D extends tf.layers.Layer {
+export class LiftDownPool1D extends LiftDownPoolBase {
   static className = 'LiftDownPool1D';
-  readonly kernelSize: number;
   readonly outputMode: Lift1dOutput;
-  readonly padMode: PadMode;
-  readonly wavelet: 'learned' | WaveletName;
-  readonly lambdaU: number;
-  readonly lambdaP: number;
-  readonly returnDetails: boolean;
-  private readonly inits;
-  private readonly kernelRegularizer;
-  private readonly biasRegularizer;
   private vars: StepVariables | null = null;
-  private readonly constraint = new ConstraintLossSlot();
   steps: number | null = null;
   channels: number | null = null;
 
   constructor(args: LiftDownPool1DArgs = {}) {
     super(args);
-    this.kernelSize = args.kernelSize ?? 5;
-    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1 || this.kernelSize % 2 === 0) {
-      throw new Error(`LiftDownPool1D: kernelSize must be an odd integer >= 1, got ${args.kernelSize}`);
-    }
     this.outputMode = args.output ?? 'sum';
-    if (!['sum', 's', 'd', 'concat'].includes(this.outputMode)) {
-      throw new Error(`LiftDownPool1D: unknown output '${this.outputMode}'; expected 'sum', 's', 'd' or 'concat'`);
-    }
-    this.padMode = args.padMode ?? 'reflect';
-    if (!PAD_MODES.includes(this.padMode)) throw new Error(`LiftDownPool1D: unknown padMode '${this.padMode}'; expected one of ${PAD_MODES.join(', ')}`);
-    this.wavelet = args.wavelet ?? 'learned';
-    if (this.wavelet !== 'learned' && !WAVELETS.includes(this.wavelet)) {
-      throw new Error(`LiftDownPool1D: unknown wavelet '${this.wavelet}'; expected 'learned' or one of ${WAVELETS.join(', ')}`);
-    }
-    this.lambdaU = args.lambdaU ?? 0.01;
-    this.lambdaP = args.lambdaP ?? 0.1;
-    this.returnDetails = args.returnDetails ?? false;
-    this.inits = {
-      depthwise: toInitializer(args.depthwiseInitializer, 'glorotUniform'),
-      pointwise: toInitializer(args.pointwiseInitializer, 'glorotUniform'),
-      bias: toInitializer(args.biasInitializer, 'zeros'),
-    };
-    this.kernelRegularizer = toRegularizer(args.kernelRegularizer);
-    this.biasRegularizer = toRegularizer(args.biasRegularizer);
-  }
-
-  get learned(): boolean {
-    return this.wavelet === 'learned';
+    assertOneOf(LiftDownPool1D.className, 'output', this.outputMode, OUTPUTS_1D, "'sum', 's', 'd' or 'concat'");
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     if (shape.length !== 3) throw new Error(`LiftDownPool1D expects rank-3 [batch, steps, channels] input, got shape [${shape.join(',')}]`);
     const c = shape[2];
     if (c == null) throw new Error('LiftDownPool1D: the channel dimension of the input must be known');
@@ -100,8 +55,8 @@ export class LiftDownPool1D extends tf.layers.Layer {
     this.steps = shape[1];
     if (this.learned) {
       const add: AddWeight = (name, shape, init, reg) => this.addWeight(name, shape, 'float32', init, reg, true);
-      this.vars = addStepVariables(add, '', 'width', c, this.kernelSize, { ...this.inits, kernelRegularizer: this.kernelRegularizer, biasRegularizer: this.biasRegularizer });
-      this.addLoss(() => this.constraint.value ?? tf.scalar(0));
+      this.vars = addStepVariables(add, '', 'width', c, this.kernelSize, this.init);
+      this.addConstraintLoss();
     }
     this.built = true;
   }
@@ -112,29 +67,16 @@ export class LiftDownPool1D extends tf.layers.Layer {
     return readStepVariables(this.vars);
   }
 
-  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
-    this.constraint.release();
-    return super.dispose();
-  }
-
-  get constraintLoss(): tf.Scalar | null {
-    return this.constraint.value;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-    const training = kwargs?.training === true;
-    const wantLoss = training && this.learned && (this.lambdaU > 0 || this.lambdaP > 0);
-    const r = liftDown1d(toImage(x), this.liftingSpec(), { axis: 'width', padMode: this.padMode, losses: wantLoss });
-    this.constraint.update(wantLoss, r.lossU, r.lossP, this.lambdaU, this.lambdaP);
+  protected decompose(x: tf.Tensor, withLosses: boolean): Decomposition {
+    const r = liftDown1d(toImage(x), this.liftingSpec(), { axis: 'width', padMode: this.padMode, losses: withLosses, constraint: this.constraint });
     const s = fromImage(r.s);
     const d = fromImage(r.d);
     const out = this.outputMode === 'sum' ? tf.add(s, d) : this.outputMode === 's' ? s : this.outputMode === 'd' ? d : tf.concat([s, d], 2);
-    return this.returnDetails ? [out, d] : out;
+    return { outputs: this.returnDetails ? [out, d] : out, lossU: r.lossU, lossP: r.lossP };
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = singleShape(inputShape);
     const t = s[1] == null ? null : Math.ceil(s[1] / 2);
     const band: tf.Shape = [s[0], t, s[2]];
     const out: tf.Shape = this.outputMode === 'concat' ? [s[0], t, s[2] == null ? null : 2 * s[2]] : band;
@@ -146,86 +88,41 @@ export class LiftDownPool1D extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
-      ...super.getConfig(),
-      kernelSize: this.kernelSize,
-      output: this.outputMode,
-      padMode: this.padMode,
-      wavelet: this.wavelet,
-      lambdaU: this.lambdaU,
-      lambdaP: this.lambdaP,
-      returnDetails: this.returnDetails,
-      depthwiseInitializer: serializeObject(this.inits.depthwise),
-      pointwiseInitializer: serializeObject(this.inits.pointwise),
-      biasInitializer: serializeObject(this.inits.bias),
-      kernelRegularizer: serializeObject(this.kernelRegularizer),
-      biasRegularizer: serializeObject(this.biasRegularizer),
-    };
+    return { ...this.baseConfig(), output: this.outputMode };
   }
 }
 tf.serialization.registerClass(LiftDownPool1D);
 
-export interface LiftUpPool1DArgs extends LayerArgs {
-  pairedWith?: LiftDownPool1D;
-  /** `'auto'` (default): `s = y − d` when the down layer outputs `'sum'`, else `s = y`; `'s'`: `s = y`. */
-  decoderInput?: 'auto' | 's';
-}
+export type LiftUpPool1DArgs = LiftUpPoolBaseArgs<LiftDownPool1D, 'auto' | 's'>;
 
-export class LiftUpPool1D extends tf.layers.Layer {
+/**
+ * Inverts a paired `LiftDownPool1D` with its weights. `decoderInput`: `'auto'` (default):
+ * `s = y − d` when the down layer outputs `'sum'`, else `s = y`; `'s'`: `s = y`.
+ */
+export class LiftUpPool1D extends LiftUpPoolBase<LiftDownPool1D, 'auto' | 's'> {
   static className = 'LiftUpPool1D';
-  private paired: LiftDownPool1D | null;
-  readonly decoderInput: 'auto' | 's';
 
   constructor(args: LiftUpPool1DArgs = {}) {
-    super(args);
-    this.paired = args.pairedWith ?? null;
-    this.decoderInput = args.decoderInput ?? 'auto';
-    if (this.decoderInput !== 'auto' && this.decoderInput !== 's') {
-      throw new Error(`LiftUpPool1D: unknown decoderInput '${String(this.decoderInput)}'; expected 'auto' or 's'`);
-    }
-    if (this.paired && !(this.paired instanceof LiftDownPool1D)) throw new Error('LiftUpPool1D: pairedWith must be a LiftDownPool1D');
-    if (this.paired && !this.paired.returnDetails) {
-      throw new Error(`LiftUpPool1D: the paired LiftDownPool1D '${this.paired.name}' must be created with returnDetails: true`);
-    }
+    super(args, { downClassName: 'LiftDownPool1D', inputNames: ['y', 'd'], decoderModes: ['auto', 's'], rank: 3 });
   }
 
-  get pairedLayer(): LiftDownPool1D | null {
-    return this.paired;
-  }
-
-  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length !== 2) throw new Error(`LiftUpPool1D expects 2 inputs [y, d], got ${list.length}`);
-    this.paired = resolvePair('LiftUpPool1D', LiftDownPool1D, this.paired, [list[1]]);
-    if (this.paired == null) throw new Error('LiftUpPool1D: not paired; create it with downLayer.createUpPool() or pass pairedWith');
-    const [y, d] = list.map((t) => t.shape);
-    if (y.length !== 3 || d.length !== 3) throw new Error('LiftUpPool1D expects rank-3 inputs [batch, steps, channels]');
-    const c = this.paired.channels;
-    if (c != null && y[2] != null && y[2] !== c) {
-      throw new Error(`LiftUpPool1D: the decoder input has ${y[2]} channels but the paired LiftDownPool1D '${this.paired.name}' works on ${c} channels`);
-    }
-    return super.apply(inputs, kwargs);
-  }
-
-  override build(): void {
-    this.built = true;
+  protected pairedChannels(down: LiftDownPool1D): number | null {
+    return down.channels;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [y, d] = inputs as tf.Tensor3D[];
     const down = this.paired!;
-    const s = this.decoderInput === 'auto' && down.outputMode === 'sum' ? tf.sub(y, d) : y;
-    const length = down.steps ?? 2 * y.shape[1];
-    return fromImage(liftUp1d({ s: toImage(s), d: toImage(d), length }, down.liftingSpec(), { axis: 'width', padMode: down.padMode }));
+    return tf.tidy(() => {
+      const s = this.decoderInput === 'auto' && down.outputMode === 'sum' ? tf.sub(y, d) : y;
+      const length = down.steps ?? 2 * y.shape[1];
+      return fromImage(liftUp1d({ s: toImage(s), d: toImage(d), length }, down.liftingSpec(), { axis: 'width', padMode: down.padMode }));
+    });
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const y = singleShape(inputShape);
     return [y[0], this.paired?.steps ?? (y[1] == null ? null : 2 * y[1]), y[2]];
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), decoderInput: this.decoderInput };
   }
 }
 tf.serialization.registerClass(LiftUpPool1D);

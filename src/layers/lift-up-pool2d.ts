@@ -15,76 +15,35 @@
  * layer updates the one shared set and `model.save` stores it once.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { liftUp2d } from '../lifting/index.js';
-import type { LiftDownPool2D } from './lift-down-pool2d.js';
-import { resolvePair } from './pairing.js';
+import { liftUp2d, type BandName, type LiftWeights2d, type WaveletName } from '../lifting/index.js';
+import type { LiftDownPoolBase } from './lift-down-base.js';
+import { LiftUpPoolBase, type LiftUpPoolBaseArgs } from './lift-up-base.js';
+import { singleShape } from './shapes.js';
 
-export interface LiftUpPool2DArgs extends LayerArgs {
-  /** The down layer to invert. Optional in a functional model (found from the detail inputs). */
-  pairedWith?: LiftDownPool2D;
-  /** How the decoder feature becomes the LL band (default `'auto'`). */
-  decoderInput?: 'auto' | 'll';
+/** What LiftUpPool2D reads from its paired LiftDownPool2D (which imports this file, not the other way). */
+export interface PairedDown2D extends LiftDownPoolBase {
+  readonly outputMode: string;
+  readonly bands: BandName[];
+  channels: number | null;
+  inputSize: [number | null, number | null];
+  liftingSpec(): LiftWeights2d | WaveletName;
 }
 
-// Set by lift-down-pool2d.ts to avoid a circular import at module load time.
-let downClass: (abstract new (...args: never[]) => LiftDownPool2D) | null = null;
-export function registerDownClass(cls: abstract new (...args: never[]) => LiftDownPool2D): void {
-  downClass = cls;
-}
+export type LiftUpPool2DArgs = LiftUpPoolBaseArgs<PairedDown2D, 'auto' | 'll'>;
 
-export class LiftUpPool2D extends tf.layers.Layer {
+export class LiftUpPool2D extends LiftUpPoolBase<PairedDown2D, 'auto' | 'll'> {
   static className = 'LiftUpPool2D';
-  private paired: LiftDownPool2D | null;
-  readonly decoderInput: 'auto' | 'll';
 
   constructor(args: LiftUpPool2DArgs = {}) {
-    super(args);
-    this.paired = args.pairedWith ?? null;
-    this.decoderInput = args.decoderInput ?? 'auto';
-    if (this.decoderInput !== 'auto' && this.decoderInput !== 'll') {
-      throw new Error(`LiftUpPool2D: unknown decoderInput '${String(this.decoderInput)}'; expected 'auto' or 'll'`);
-    }
-    if (this.paired != null) {
-      if (downClass == null || !(this.paired instanceof downClass)) {
-        throw new Error('LiftUpPool2D: pairedWith must be a LiftDownPool2D');
-      }
-      if (!this.paired.returnDetails) {
-        throw new Error(`LiftUpPool2D: the paired LiftDownPool2D '${this.paired.name}' must be created with returnDetails: true, so that its detail bands can be passed to the up layer`);
-      }
-    }
+    super(args, { downClassName: 'LiftDownPool2D', inputNames: ['y', 'lh', 'hl', 'hh'], decoderModes: ['auto', 'll'], rank: 4 });
   }
 
-  /** The paired down layer (after the layer has been applied or when given explicitly). */
-  get pairedLayer(): LiftDownPool2D | null {
-    return this.paired;
+  protected pairedChannels(down: PairedDown2D): number | null {
+    return down.channels;
   }
 
-  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length !== 4) {
-      throw new Error(`LiftUpPool2D expects 4 inputs [y, lh, hl, hh], got ${list.length}`);
-    }
-    if (downClass == null) throw new Error('LiftUpPool2D: LiftDownPool2D is not loaded');
-    this.paired = resolvePair('LiftUpPool2D', downClass, this.paired, list.slice(1));
-    if (this.paired == null) {
-      throw new Error('LiftUpPool2D: not paired; create it with downLayer.createUpPool() or pass pairedWith');
-    }
-    this.checkShapes(list.map((t) => t.shape));
-    return super.apply(inputs, kwargs);
-  }
-
-  private checkShapes(shapes: (number | null)[][]): void {
-    const down = this.paired!;
+  protected override checkShapes(shapes: (number | null)[][]): void {
     const [y, ...details] = shapes;
-    for (const s of shapes) {
-      if (s.length !== 4) throw new Error(`LiftUpPool2D expects rank-4 NHWC inputs, got shape [${s.join(',')}]`);
-    }
-    const c = down.channels;
-    if (c != null && y[3] != null && y[3] !== c) {
-      throw new Error(`LiftUpPool2D: the decoder input has ${y[3]} channels but the paired LiftDownPool2D '${down.name}' works on ${c} channels`);
-    }
     details.forEach((d, i) => {
       for (const ax of [1, 2, 3]) {
         if (d[ax] != null && y[ax] != null && d[ax] !== y[ax]) {
@@ -94,16 +53,15 @@ export class LiftUpPool2D extends tf.layers.Layer {
     });
   }
 
-  override build(): void {
-    this.built = true;
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [y, lh, hl, hh] = inputs as tf.Tensor4D[];
     const down = this.paired!;
-    const ll = this.toLL(y, { lh, hl, hh });
-    const [h, w] = this.targetSize(y);
-    return liftUp2d({ ll, lh, hl, hh, size: [h, w] }, down.liftingSpec(), { padMode: down.padMode });
+    return tf.tidy(() => {
+      const ll = this.toLL(y, { lh, hl, hh });
+      const [h0, w0] = down.inputSize;
+      const size: [number, number] = [h0 ?? 2 * y.shape[1], w0 ?? 2 * y.shape[2]];
+      return liftUp2d({ ll, lh, hl, hh, size }, down.liftingSpec(), { padMode: down.padMode });
+    });
   }
 
   private toLL(y: tf.Tensor4D, details: { lh: tf.Tensor4D; hl: tf.Tensor4D; hh: tf.Tensor4D }): tf.Tensor4D {
@@ -117,22 +75,11 @@ export class LiftUpPool2D extends tf.layers.Layer {
     return y;
   }
 
-  private targetSize(y: tf.Tensor4D): [number, number] {
-    const [h0, w0] = this.paired!.inputSize;
-    const h = h0 ?? 2 * y.shape[1];
-    const w = w0 ?? 2 * y.shape[2];
-    return [h, w];
-  }
-
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const y = singleShape(inputShape);
     const [h0, w0] = this.paired?.inputSize ?? [null, null];
     const dbl = (v: number | null) => (v == null ? null : 2 * v);
     return [y[0], h0 ?? dbl(y[1]), w0 ?? dbl(y[2]), y[3]];
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), decoderInput: this.decoderInput };
   }
 }
 tf.serialization.registerClass(LiftUpPool2D);

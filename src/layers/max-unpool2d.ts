@@ -20,6 +20,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js'
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { splitEvenOdd, mergeEvenOdd, padToEven, cropAxis } from '../lifting/index.js';
 import { resolvePair } from './pairing.js';
+import { singleShape } from './shapes.js';
 
 /** The four 2×2-window positions of x: [x00, x01, x10, x11] (row, column parity). */
 function windowParts(x: tf.Tensor4D): tf.Tensor4D[] {
@@ -82,7 +83,7 @@ export class MaxPool2DWithIndices extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = singleShape(inputShape);
     if (s.length !== 4) throw new Error(`MaxPool2DWithIndices expects rank-4 NHWC input, got shape [${s.join(',')}]`);
     this.inputSize = [s[1], s[2]];
     this.built = true;
@@ -95,7 +96,7 @@ export class MaxPool2DWithIndices extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = singleShape(inputShape);
     const half = (v: number | null) => (v == null ? null : Math.ceil(v / 2));
     return [
       [s[0], half(s[1]), half(s[2]), s[3]],
@@ -141,7 +142,7 @@ export class MaxUnpool2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const y = singleShape(inputShape);
     const [h0, w0] = this.paired?.inputSize ?? [null, null];
     const dbl = (v: number | null) => (v == null ? null : 2 * v);
     return [y[0], h0 ?? dbl(y[1]), w0 ?? dbl(y[2]), y[3]];

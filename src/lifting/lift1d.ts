@@ -15,7 +15,9 @@ import type { Lift1dOptions, Lift1dResult, Lifting1dSpec } from './types.js';
 import { schemeFor, liftForward, liftInverse } from './scheme.js';
 import { splitEvenOdd, mergeEvenOdd } from './split.js';
 import { padToEven, cropAxis } from './pad.js';
-import { stepLosses } from './losses.js';
+import { stepLosses, assertConstraintForm } from './losses.js';
+import { DEFAULT_CONSTRAINT } from './types.js';
+import { stopGradient } from './stop-gradient.js';
 import { assertAxis, assertImageTensor, assertPadMode, axisIndex } from './validate.js';
 
 export function liftDown1d(x: tf.Tensor4D, weights: Lifting1dSpec, opts: Lift1dOptions): Lift1dResult {
@@ -26,12 +28,18 @@ export function liftDown1d(x: tf.Tensor4D, weights: Lifting1dSpec, opts: Lift1dO
   const padMode = opts.padMode ?? 'reflect';
   assertPadMode(op, padMode);
   const scheme = schemeFor(op, 'weights', weights, opts.axis, x.shape[3], padMode);
+  const constraint = opts.constraint ?? DEFAULT_CONSTRAINT;
+  assertConstraintForm(op, constraint);
   const length = x.shape[axisIndex(opts.axis)];
   return tf.tidy(() => {
     const { even, odd } = splitEvenOdd(padToEven(x, opts.axis), opts.axis);
     const { s, d } = liftForward(even, odd, scheme);
-    const losses = opts.losses === false ? { lossU: tf.scalar(0), lossP: tf.scalar(0) } : stepLosses(s, d, odd);
-    return { s, d, length, ...losses };
+    if (opts.losses === false) return { s, d, length, lossU: tf.scalar(0), lossP: tf.scalar(0) };
+    if (constraint !== 'detached') return { s, d, length, ...stepLosses(s, d, odd, 1, constraint) };
+    // The constraints of a second pass on the detached input train only the predict/update weights.
+    const xd = splitEvenOdd(padToEven(stopGradient(x), opts.axis), opts.axis);
+    const r = liftForward(xd.even, xd.odd, scheme);
+    return { s, d, length, ...stepLosses(r.s, r.d, xd.odd, 1, 'paper') };
   });
 }
 

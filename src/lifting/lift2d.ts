@@ -19,7 +19,9 @@ import type { Bands, Lift2dOptions, Lift2dResult, Lifting1dSpec, Lifting2dSpec, 
 import { liftForward, liftInverse, schemeFor, type LiftingScheme } from './scheme.js';
 import { splitEvenOdd, mergeEvenOdd } from './split.js';
 import { padToEven, cropAxis } from './pad.js';
-import { stepLosses } from './losses.js';
+import { stepLosses, assertConstraintForm } from './losses.js';
+import { DEFAULT_CONSTRAINT, type ConstraintForm, type Lift2dResult as Result } from './types.js';
+import { stopGradient } from './stop-gradient.js';
 import { assertImageTensor, assertPadMode, isWaveletName } from './validate.js';
 import { initLiftStepWeights } from './filter.js';
 
@@ -57,13 +59,24 @@ export function liftDown2d(x: tf.Tensor4D, weights: Lifting2dSpec, opts: Lift2dO
   const padMode = opts.padMode ?? 'reflect';
   assertPadMode(op, padMode);
   const sch = schemes2d(op, weights, x.shape[3], padMode);
-  const withLosses = opts.losses !== false;
+  const constraint = opts.constraint ?? DEFAULT_CONSTRAINT;
+  assertConstraintForm(op, constraint);
+  if (opts.losses === false || constraint !== 'detached') return decompose(x, sch, opts.losses !== false, constraint);
+  return tf.tidy(() => {
+    // The constraints of a second pass on the detached input train only the predict/update weights.
+    const bands = decompose(x, sch, false, 'paper');
+    const { lossU, lossP } = decompose(stopGradient(x), sch, true, 'paper');
+    return { ...bands, lossU, lossP };
+  });
+}
+
+function decompose(x: tf.Tensor4D, sch: Schemes2d, withLosses: boolean, form: ConstraintForm): Result {
   const size: [number, number] = [x.shape[1], x.shape[2]];
   return tf.tidy(() => {
     // Horizontal step: split along width.
     const hSplit = splitEvenOdd(padToEven(x, 'width'), 'width');
     const { s: L, d: H } = liftForward(hSplit.even, hSplit.odd, sch.horizontal);
-    const lossesH = withLosses ? stepLosses(L, H, hSplit.odd) : null;
+    const lossesH = withLosses ? stepLosses(L, H, hSplit.odd, 1, form) : null;
     // Vertical step on L and H.
     let ll: tf.Tensor4D, lh: tf.Tensor4D, hl: tf.Tensor4D, hh: tf.Tensor4D;
     let lossesV: { lossU: tf.Scalar; lossP: tf.Scalar } | null = null;
@@ -74,15 +87,15 @@ export function liftDown2d(x: tf.Tensor4D, weights: Lifting2dSpec, opts: Lift2dO
       const { s, d } = liftForward(vSplit.even, vSplit.odd, sch.verticalLow);
       [ll, hl] = tf.split(s, 2, 0) as tf.Tensor4D[];
       [lh, hh] = tf.split(d, 2, 0) as tf.Tensor4D[];
-      if (withLosses) lossesV = stepLosses(s, d, vSplit.odd, 2);
+      if (withLosses) lossesV = stepLosses(s, d, vSplit.odd, 2, form);
     } else {
       const lSplit = splitEvenOdd(padToEven(L, 'height'), 'height');
       const hSplitV = splitEvenOdd(padToEven(H, 'height'), 'height');
       ({ s: ll, d: lh } = liftForward(lSplit.even, lSplit.odd, sch.verticalLow));
       ({ s: hl, d: hh } = liftForward(hSplitV.even, hSplitV.odd, sch.verticalHigh));
       if (withLosses) {
-        const a = stepLosses(ll, lh, lSplit.odd);
-        const b = stepLosses(hl, hh, hSplitV.odd);
+        const a = stepLosses(ll, lh, lSplit.odd, 1, form);
+        const b = stepLosses(hl, hh, hSplitV.odd, 1, form);
         lossesV = { lossU: tf.add(a.lossU, b.lossU) as tf.Scalar, lossP: tf.add(a.lossP, b.lossP) as tf.Scalar };
       }
     }

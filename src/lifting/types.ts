@@ -17,6 +17,16 @@ export type LiftAxis = 'height' | 'width';
  */
 export type PadMode = 'reflect' | 'symmetric' | 'edge' | 'zero';
 
+/**
+ * How the constraint losses of a lifting step are measured (see `losses.ts`): the paper's absolute
+ * norms, norms relative to `‖x_odd‖`, per-element RMS, or the paper's norms with the gradient
+ * stopped at the input (training only the predict/update weights).
+ */
+export type ConstraintForm = 'paper' | 'relative' | 'rms' | 'detached';
+export const CONSTRAINT_FORMS: readonly ConstraintForm[] = ['paper', 'relative', 'rms', 'detached'];
+/** The constraint form used when none is given (layers and functional ops alike). */
+export const DEFAULT_CONSTRAINT: ConstraintForm = 'relative';
+
 /** Classical wavelets available as fixed (weight-free) lifting schemes. */
 export type WaveletName = 'haar' | 'cdf53' | 'cdf97';
 
@@ -63,6 +73,8 @@ export interface Lift1dOptions {
   padMode?: PadMode;
   /** Compute the constraint losses (default true). */
   losses?: boolean;
+  /** Form of the constraint losses (default {@link DEFAULT_CONSTRAINT}); see `losses.ts`. */
+  constraint?: ConstraintForm;
 }
 
 export interface Lift2dOptions {
@@ -70,6 +82,8 @@ export interface Lift2dOptions {
   padMode?: PadMode;
   /** Compute the constraint losses (default true). */
   losses?: boolean;
+  /** Form of the constraint losses (default {@link DEFAULT_CONSTRAINT}); see `losses.ts`. */
+  constraint?: ConstraintForm;
 }
 
 /** Result of one 1D lifting step. */
@@ -80,9 +94,9 @@ export interface Lift1dResult {
   d: tf.Tensor4D;
   /** Length of the input along the axis (needed to crop back odd lengths). */
   length: number;
-  /** `‖s − x_odd‖₂` (scalar); zero when losses are off. */
+  /** `L_u` in the chosen constraint form (`'paper'`: `‖s − x_odd‖₂`); zero when losses are off. */
   lossU: tf.Scalar;
-  /** `‖d‖₂` (scalar); zero when losses are off. */
+  /** `L_p` in the chosen constraint form (`'paper'`: `‖d‖₂`); zero when losses are off. */
   lossP: tf.Scalar;
 }
 
@@ -99,9 +113,9 @@ export interface Bands {
 /** Result of a 2D LiftDownPool. */
 export interface Lift2dResult extends Bands {
   size: [number, number];
-  /** Sum of `‖s − x_odd‖₂` over the three lifting steps. */
+  /** Sum of `L_u` over the three lifting steps (`'paper'`: `‖s − x_odd‖₂`). */
   lossU: tf.Scalar;
-  /** Sum of `‖d‖₂` over the three lifting steps. */
+  /** Sum of `L_p` over the three lifting steps (`'paper'`: `‖d‖₂`). */
   lossP: tf.Scalar;
 }
 

@@ -55,3 +55,20 @@ export function assertKernelSize(op: string, k: number): void {
 export function axisIndex(axis: LiftAxis): 1 | 2 {
   return axis === 'height' ? 1 : 2;
 }
+
+/** `${op}: ${name} must be an odd integer >= 1, got ${k}` unless `k` is one. */
+export function assertOddSize(op: string, name: string, k: unknown): asserts k is number {
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) % 2 === 0) {
+    throw new Error(`${op}: ${name} must be an odd integer >= 1, got ${String(k)}`);
+  }
+}
+
+/** `${op}: unknown ${name} '${value}'; expected one of …` unless `value` is in `allowed`. */
+export function assertOneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[], hint = `one of ${allowed.join(', ')}`): asserts value is T {
+  if (!allowed.includes(value as T)) throw new Error(`${op}: unknown ${name} '${String(value)}'; expected ${hint}`);
+}
+
+/** `${op}: ${name} must be a finite number >= 0, got ${v}` unless `v` is one. */
+export function assertNonNegative(op: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${op}: ${name} must be a finite number >= 0, got ${String(v)}`);
+}

@@ -32,7 +32,7 @@ export type { ClassifierOptions } from './common.js';
 function poolContext(opts: ClassifierOptions, init: SeededInit, name: string): PoolContext {
   return {
     init, name,
-    liftKernelSize: opts.liftKernelSize, lambdaU: opts.lambdaU, lambdaP: opts.lambdaP,
+    liftKernelSize: opts.liftKernelSize, liftConstraint: opts.liftConstraint, lambdaU: opts.lambdaU, lambdaP: opts.lambdaP,
     waveletName: opts.waveletName, waveletOutput: opts.waveletOutput,
   };
 }

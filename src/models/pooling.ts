@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D, WaveletPool2D } from '../layers/index.js';
-import type { BandName, WaveletName } from '../lifting/index.js';
+import type { BandName, ConstraintForm, WaveletName } from '../lifting/index.js';
 import type { SeededInit } from './init.js';
 
 export type PoolName = 'max' | 'avg' | 'skip' | 'blur' | 'wavelet' | 'lift' | 'lift-ll' | 'lift-lh' | 'lift-hl' | 'lift-hh';
@@ -28,6 +28,8 @@ export const POOL_NAMES: readonly PoolName[] = ['max', 'avg', 'skip', 'blur', 'w
 export interface PoolOptions {
   /** Depthwise kernel length of the learned LiftPool predict/update filters (default 5). */
   liftKernelSize?: number;
+  /** LiftPool constraint form (default: the layer's, `'relative'`). */
+  liftConstraint?: ConstraintForm;
   /** LiftPool update-constraint weight λ_u (default: the layer's, 0.01). */
   lambdaU?: number;
   /** LiftPool predict-constraint weight λ_p (default: the layer's, 0.1). */
@@ -65,6 +67,7 @@ export function makeLiftDown(ctx: PoolContext, extra: { output?: 'sum' | BandNam
     kernelSize: ctx.liftKernelSize ?? 5,
     output: extra.output ?? 'sum',
     returnDetails: extra.returnDetails ?? false,
+    ...(ctx.liftConstraint != null ? { constraint: ctx.liftConstraint } : {}),
     ...(ctx.lambdaU != null ? { lambdaU: ctx.lambdaU } : {}),
     ...(ctx.lambdaP != null ? { lambdaP: ctx.lambdaP } : {}),
     depthwiseInitializer: ctx.init.glorotUniform(),

@@ -31,7 +31,7 @@ export const DOWN_UP_NAMES: readonly DownUpName[] = ['max-maxunpool', 'max-bilin
 /** Encoder stage widths (before the width multiplier). */
 export const SEGNET_STAGES: readonly number[] = [64, 128, 256, 512];
 
-export interface SegNetOptions extends Pick<PoolOptions, 'liftKernelSize' | 'lambdaU' | 'lambdaP'> {
+export interface SegNetOptions extends Pick<PoolOptions, 'liftKernelSize' | 'liftConstraint' | 'lambdaU' | 'lambdaP'> {
   downUp: DownUpName;
   /** Default `[64, 64, 1]`. */
   inputShape?: [number, number, number];

@@ -6,3 +6,4 @@ export * from './robustness-metrics.js';
 export * from './segmentation-metrics.js';
 export * from './robustness.js';
 export * from './segmentation.js';
+export * from './pool-diagnostics.js';

@@ -4,7 +4,7 @@
  * - **Clean error**: top-1 error on the test images.
  * - **Corruption errors** (ImageNet-C style, Hendrycks & Dietterich 2019): top-1 error on every corruption of
  *   `CORRUPTIONS` (src/data/corruptions.ts) at severities 1..5. Image i of corruption c uses the seed
- *   `imageSeed(deriveSeed(seed, 'corruption'), i)` (through `corruptBatch`), so two models evaluated with the
+ *   `imageSeed(saltedSeed(seed, 'corruption'), i)` (through `corruptBatch`), so two models evaluated with the
  *   same seed see exactly the same corrupted images.
  * - **Shift consistency** (Zhang 2019): each image is shifted twice by random integer offsets
  *   (dy, dx ∈ [−k, k], `randomShiftPairs`) and the fraction of images whose two predictions agree is reported.
@@ -24,9 +24,10 @@
  * The result is deterministic for a given model, test set, seed and backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { statsFor, toFloat32, type Dataset, type MeanStd } from '../data/datasets.js';
+import { statsFor, toFloat32 } from '../data/datasets.js';
+import type { Dataset, MeanStd } from '../data/types.js';
 import { CORRUPTIONS, corruptBatch, isCorruptionName, type CorruptionName, type Severity } from '../data/corruptions.js';
-import { deriveSeed } from '../data/corruptions-rng.js';
+import { saltedSeed } from '../data/random.js';
 import { randomShiftPairs, shiftBatch, type ShiftMode } from '../data/shifts.js';
 import { PERTURBATIONS, perturbationSequence, type PerturbationKind } from '../data/perturbations.js';
 import { corruptionError, errorPerCorruption, errorRate, flipRateFlat, relativeCorruptionError, shiftConsistency, type FlipRateOptions } from './robustness-metrics.js';
@@ -186,7 +187,7 @@ export function evaluateRobustness(model: tf.LayersModel, ds: Dataset, opts: Rob
   tick('clean', 'clean');
 
   // Corruptions: one pass per (corruption, severity), corrupted chunk by chunk to bound memory.
-  const corruptionSeed = deriveSeed(r.seed, 'corruption');
+  const corruptionSeed = saltedSeed(r.seed, 'corruption');
   const corruptionErrors: Record<string, number[]> = {};
   for (const name of r.corruptions) {
     corruptionErrors[name] = [];
@@ -204,7 +205,7 @@ export function evaluateRobustness(model: tf.LayersModel, ds: Dataset, opts: Rob
   // Shift consistency: two random zero-padded (by default) shifts of every image.
   let shift: RobustnessResult['shift'] = null;
   if (r.maxShift > 0) {
-    const pairs = randomShiftPairs(n, r.maxShift, deriveSeed(r.seed, 'shift'));
+    const pairs = randomShiftPairs(n, r.maxShift, saltedSeed(r.seed, 'shift'));
     const both = new Float32Array(2 * n * size);
     both.set(shiftBatch(images, n, h, w, pairs.map((p) => p.dy1), pairs.map((p) => p.dx1), r.shiftMode), 0);
     both.set(shiftBatch(images, n, h, w, pairs.map((p) => p.dy2), pairs.map((p) => p.dx2), r.shiftMode), n * size);
@@ -218,7 +219,7 @@ export function evaluateRobustness(model: tf.LayersModel, ds: Dataset, opts: Rob
   const T = r.sequenceLength;
   const flipRate: Record<string, number> = {};
   const flipReference: Record<string, string> = {};
-  const perturbSeed = deriveSeed(r.seed, 'perturbation');
+  const perturbSeed = saltedSeed(r.seed, 'perturbation');
   const chunk = Math.max(1, Math.floor(r.batchSize / T));
   for (const kind of r.perturbations) {
     const preds = new Int32Array(n * T);
@@ -227,7 +228,7 @@ export function evaluateRobustness(model: tf.LayersModel, ds: Dataset, opts: Rob
       const frames = new Float32Array(m * T * size);
       for (let k = 0; k < m; k++) {
         const i = start + k;
-        const seq = perturbationSequence(images.subarray(i * size, (i + 1) * size), h, w, kind, T, deriveSeed(perturbSeed, i));
+        const seq = perturbationSequence(images.subarray(i * size, (i + 1) * size), h, w, kind, T, saltedSeed(perturbSeed, i));
         for (let t = 0; t < T; t++) frames.set(seq[t], (k * T + t) * size);
       }
       preds.set(predict(frames, m * T), start * T);

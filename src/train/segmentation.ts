@@ -10,8 +10,8 @@
  * see {@link modelOutputKind}.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32, deriveSeed, shuffleInPlace } from '../data/augment.js';
-import { numBatches } from '../data/datasets.js';
+import { numBatches } from '../data/batches.js';
+import { mulberry32, deriveSeed, shuffleInPlace } from '../data/random.js';
 import type { SceneSet } from '../data/scenes.js';
 import { liftConstraintLoss } from '../layers/index.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';

@@ -9,6 +9,7 @@ import { batches, numBatches, type AugmentOptions, type Dataset, type MeanStd } 
 import { liftConstraintLoss } from '../layers/index.js';
 import { evaluateClassifier, type EvalResult } from './evaluate.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
+import { poolDiagnostics, type PoolDiagnostics } from './pool-diagnostics.js';
 
 export type OptimizerName = 'adam' | 'sgd';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
@@ -34,6 +35,18 @@ export interface TrainOptions {
   onEpoch?: (stats: EpochStats, state: TrainState) => Promise<void> | void;
   /** Resume: the state saved by a previous run (epochs already done, history, optimizer weights). */
   resume?: TrainState;
+  /**
+   * Pool diagnostics on a fixed probe batch (the first `probeSize` training images, default 256,
+   * normalised like the training data): recorded after every epoch, and every `every` steps when
+   * given. Inference mode, no randomness: training is unaffected.
+   */
+  diagnostics?: { probeSize?: number; every?: number };
+}
+
+/** Pool diagnostics after `step` optimizer steps. */
+export interface DiagnosticsRecord {
+  step: number;
+  pools: PoolDiagnostics[];
 }
 
 export interface BatchProgress {
@@ -52,6 +65,10 @@ export interface EpochStats {
   trainAccuracy: number;
   testLoss?: number;
   testAccuracy?: number;
+  /** The λ-weighted LiftPool constraint part of `trainLoss` (mean over the epoch's images; 0 without LiftPool). */
+  trainConstraintLoss?: number;
+  /** Pool diagnostics during and at the end of the epoch (when requested). */
+  diagnostics?: DiagnosticsRecord[];
   /** Training time of this epoch in seconds (evaluation excluded). */
   seconds: number;
   imagesPerSecond: number;
@@ -122,18 +139,26 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
     // Materialise the slots with a zero-gradient step, then overwrite them with the saved values.
     await optimizer.setWeights(opts.resume.optimizerWeights);
   }
+  let probe: tf.Tensor4D | null = null;
+  if (opts.diagnostics) {
+    const first = batches(train, { batchSize: Math.min(opts.diagnostics.probeSize ?? 256, train.n), normalize: opts.normalize ?? true }).next().value!;
+    probe = tf.tensor4d(first.xs, first.shape);
+  }
   let trainSeconds = 0;
   let trainImages = 0;
   for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
     const lr = learningRateAt(schedule, opts.lr, epoch, opts.epochs);
     setLearningRate(optimizer, lr);
     let lossSum = 0;
+    let constraintSum = 0;
+    const diagnostics: DiagnosticsRecord[] = [];
     let correct = 0;
     let seen = 0;
     const t0 = performance.now();
     let b = 0;
     for (const batch of batches(train, { batchSize: opts.batchSize, shuffle: true, seed: opts.seed, epoch, augment: opts.augment, normalize: opts.normalize ?? true })) {
       let preds: tf.Tensor | null = null;
+      let constraint: tf.Tensor | null = null;
       const cost = tf.tidy(() => {
         const xs = tf.tensor4d(batch.xs, batch.shape);
         const ys = tf.oneHot(tf.tensor1d(batch.ys, 'int32'), k);
@@ -141,28 +166,42 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
           const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
           preds = tf.keep(tf.argMax(probs, 1));
           const ce = tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.log(tf.clipByValue(probs, 1e-7, 1))), 1)));
-          let total = tf.add(ce, liftConstraintLoss(model));
+          const cl = liftConstraintLoss(model);
+          constraint = tf.keep(tf.clone(cl));
+          let total = tf.add(ce, cl);
           if (wd > 0) total = tf.add(total, tf.mul(0.5 * wd, tf.addN(kernels.map((w) => tf.sum(tf.square(w))))));
           return total as tf.Scalar;
         }, true, vars) as tf.Scalar;
       });
       const lossValue = cost.dataSync()[0];
       cost.dispose();
+      const c = constraint! as tf.Tensor;
+      const constraintValue = c.dataSync()[0];
+      c.dispose();
       const p = preds! as tf.Tensor;
       const pv = p.dataSync();
       p.dispose();
       for (let i = 0; i < pv.length; i++) if (pv[i] === batch.ys[i]) correct++;
       const bs = batch.ys.length;
       lossSum += lossValue * bs;
+      constraintSum += constraintValue * bs;
       seen += bs;
       b++;
+      const every = opts.diagnostics?.every;
+      if (opts.diagnostics && every != null && b % every === 0 && b < nb) {
+        diagnostics.push({ step: epoch * nb + b, pools: poolDiagnostics(model, probe!) });
+      }
       if (!Number.isFinite(lossValue)) throw new Error(`training diverged: loss is ${lossValue} at epoch ${epoch + 1}, batch ${b} (try a lower learning rate)`);
       opts.onBatch?.({ epoch, batch: b, batches: nb, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
     }
     const seconds = (performance.now() - t0) / 1000;
     trainSeconds += seconds;
     trainImages += seen;
-    const stats: EpochStats = { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, seconds, imagesPerSecond: seen / seconds };
+    const stats: EpochStats = { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, trainConstraintLoss: constraintSum / seen, seconds, imagesPerSecond: seen / seconds };
+    if (opts.diagnostics) {
+      diagnostics.push({ step: (epoch + 1) * nb, pools: poolDiagnostics(model, probe!) });
+      stats.diagnostics = diagnostics;
+    }
     if (opts.test) {
       const ev = evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true });
       stats.testLoss = ev.loss;
@@ -173,5 +212,6 @@ export async function trainClassifier(model: tf.LayersModel, train: Dataset, opt
   }
   const final = opts.test ? evaluateClassifier(model, opts.test, { normalize: opts.normalize ?? true }) : undefined;
   optimizer.dispose();
+  probe?.dispose();
   return { history, final, trainSeconds, imagesPerSecond: trainImages / Math.max(trainSeconds, 1e-9) };
 }

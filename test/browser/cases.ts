@@ -125,7 +125,7 @@ export interface TrainResult {
 export async function trainAndReload(saveUrl: string | null): Promise<TrainResult> {
   const n0 = tf.memory().numTensors;
   const model = classifier();
-  const optimizer = tf.train.sgd(0.05);
+  const optimizer = tf.train.sgd(0.02);
   model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const xs = det([12, 8, 8, 2], 7);
   const labels = tf.tidy(() => tf.oneHot(tf.argMax(det([12, 3], 8), 1), 3));

@@ -11,7 +11,7 @@ export interface SuiteResult {
   backend: string;
   crossOriginIsolated: boolean;
   info: BackendInfo | null;
-  /** Whether the LiftPool filter's own wasm kernels are registered (plain wasm: yes; threaded: they stand aside). */
+  /** Whether the LiftPool filter's own wasm kernels are registered after `useBestBackend` checked they can run. */
   liftFilterKernel: boolean;
   pool: PoolResult | null;
   train: TrainResult | null;

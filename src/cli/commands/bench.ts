@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D } from '../../layers/index.js';
 import { buildTinyCnn } from '../../models/index.js';
 import { useBestBackend, backendInfo } from '../../backend/index.js';
-import { median, timeMs } from '../../backend/timing.js';
+import { median, timeMs } from '../bench-timing.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { markdownTable } from '../../report/markdown.js';
 import { VERSION } from '../../version.js';
@@ -62,11 +62,11 @@ function benchOps(shape: [number, number, number, number], reps: number): OpRow[
 
 interface TrainRow { backend: string; pool: string; batch: number; steps: number; imagesPerSecond: number; msPerStep: number; peakRssMiB: number | null }
 
-type Pool = 'max' | 'lift';
-const POOLS: readonly Pool[] = ['max', 'lift'];
+export type Pool = 'max' | 'lift';
+export const POOLS: readonly Pool[] = ['max', 'lift'];
 
-/** The reference tiny CNN compiled for training, and one fixed random batch. */
-function trainer(pool: Pool, batch: number): { step: () => Promise<void>; dispose: () => void } {
+/** The reference tiny CNN compiled for training, and one fixed random batch (also used by bench/compare-pytorch.ts). */
+export function trainer(pool: Pool, batch: number): { step: () => Promise<void>; dispose: () => void } {
   const model = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);

@@ -32,7 +32,7 @@ export function demoCommand(): Command {
       for (const pool of o.pools as PoolName[]) {
         results.push(await runClassifier({
           dataset: 'fashion-mnist', arch: 'tiny', pool, epochs: o.epochs, batchSize: 32, lr: 3e-3, optimizer: 'adam', momentum: 0.9,
-          weightDecay: 0, schedule: 'cosine', seed: o.seed, width: 1, pad32: false, augment: false, lambdaU: 1e-4, lambdaP: 1e-3,
+          weightDecay: 0, schedule: 'cosine', seed: o.seed, width: 1, pad32: false, augment: false,
           out: join(o.out, pool), label: pool, command: `liftpool ${process.argv.slice(2).join(' ')}`,
         }, data));
       }

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { DATASET_NAMES, type DatasetName } from '../../data/datasets.js';
+import { DATASET_NAMES, type DatasetName } from '../../data/types.js';
 import { loadScenes } from '../../data/scenes-load.js';
 import { resolveSceneOptions, type SceneSet } from '../../data/scenes.js';
 import { buildSegNet, DOWN_UP_NAMES, paramCount, type DownUpName } from '../../models/index.js';
@@ -21,6 +21,8 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { sceneSheet } from '../../report/scene-sheet.js';
 import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
+import { addLiftOptions } from '../lift-options.js';
+import type { ConstraintForm } from '../../lifting/index.js';
 import { createProgress } from '../progress.js';
 import { backendOption, selectBackend } from './train.js';
 
@@ -55,6 +57,7 @@ export interface SegmentRunOptions {
   sceneSize?: number;
   trainScenes: number;
   testScenes: number;
+  liftConstraint?: ConstraintForm;
   lambdaU: number;
   lambdaP: number;
   liftKernelSize?: number;
@@ -80,6 +83,7 @@ export interface SegmentResults {
   schedule: string;
   width: number;
   depth: number;
+  liftConstraint?: string;
   lambdaU: number;
   lambdaP: number;
   trainScenes: number;
@@ -136,7 +140,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
   let model: tf.LayersModel;
   if (o.resume) {
     const ck = await resumeCheckpoint<SegEpochStats, SegmentRunOptions>(o.out, { ...o, sceneSeed }, [
-      'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule', 'lambdaU', 'lambdaP', 'liftKernelSize',
+      'dataset', 'downUp', 'seed', 'sceneSeed', 'width', 'depth', 'sceneSize', 'trainScenes', 'batchSize', 'lr', 'schedule', 'liftConstraint', 'lambdaU', 'lambdaP', 'liftKernelSize',
     ]);
     model = ck.model;
     resume = ck.state;
@@ -144,7 +148,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
   } else {
     model = buildSegNet({
       downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
-      activation: 'linear', lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+      activation: 'linear', liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
     });
   }
   try {
@@ -164,7 +168,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
     const history = result.history;
     const res: SegmentResults = {
       dataset: o.dataset, downUp: o.downUp, seed: o.seed, sceneSeed, testSceneSeed: TEST_SCENE_SEED, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
-      schedule: o.schedule, width: o.width, depth: o.depth, lambdaU: o.lambdaU, lambdaP: o.lambdaP,
+      schedule: o.schedule, width: o.width, depth: o.depth, liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP,
       trainScenes: train.count, testScenes: test.count, sceneSize: train.size,
       ...metricsRecord(final), classNames: train.classNames,
       params: pc.total, trainableParams: pc.trainable,
@@ -223,7 +227,7 @@ const datasetOption = (what: string) => new Option('--dataset <name>', what).arg
 const command = () => `liftpool ${process.argv.slice(2).join(' ')}`;
 
 function segmentTrainCommand(): Command {
-  return new Command('train')
+  return addLiftOptions(new Command('train'))
     .description('train a SegNet-style model on synthetic scenes; writes DIR/model.json, weights.bin, results.json, predictions.png')
     .addOption(datasetOption('source of the scene items').default('mnist'))
     .addOption(new Option('--down-up <name>', 'down/up sampling pair').default('lift-liftup').argParser(oneOf(DOWN_UP_NAMES)))
@@ -238,9 +242,6 @@ function segmentTrainCommand(): Command {
     .option('--scene-size <n>', 'canvas side in pixels (divisible by 2^depth; item scales follow size/64)', int(8), 64)
     .option('--train-scenes <n>', 'training scenes (from training images)', int(1), 1000)
     .option('--test-scenes <n>', `test scenes (from test images, seed ${TEST_SCENE_SEED})`, int(1), 200)
-    .option('--lambda-u <x>', 'LiftPool update-constraint weight (default 1e-5: on 64x64 maps the norms are larger than in classification; layer default 0.01)', float(0), 1e-5)
-    .option('--lambda-p <x>', 'LiftPool predict-constraint weight (layer default 0.1)', float(0), 1e-4)
-    .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (odd)', int(1))
     .option('--sheet-scenes <n>', 'test scenes shown in predictions.png', int(1), 6)
     .addOption(backendOption())
     .option('--out <dir>', 'output directory (a checkpoint is kept in DIR/checkpoint after every epoch)', 'runs/segment')
@@ -251,7 +252,7 @@ function segmentTrainCommand(): Command {
       await selectBackend(o.backend);
       const res = await runSegmentation({
         dataset: o.dataset, downUp: o.downUp, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed,
-        sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, lambdaU: o.lambdaU,
+        sceneSeed: o.sceneSeed, width: o.width, depth: o.depth, sceneSize: o.sceneSize, trainScenes: o.trainScenes, testScenes: o.testScenes, liftConstraint: o.constraint, lambdaU: o.lambdaU,
         lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, sheetScenes: o.sheetScenes, out: o.out, resume: o.resume, quiet: o.quiet, command: command(),
       });
       console.log(`${res.dataset} segnet ${res.downUp} seed=${res.seed}: mIoU ${fmt(res.mIoU)} (no background ${fmt(res.mIoUNoBackground)}), pixel accuracy ${fmt(res.pixelAccuracy)}, ${res.params} params, ${res.imagesPerSecond.toFixed(1)} img/s on ${res.backend}`);

@@ -1,123 +1,138 @@
 /**
- * `liftpool sweep` runs `train` for every pool × seed (resumable: finished runs are skipped) and
- * `liftpool table` aggregates results.json files into a mean ± std table.
+ * `liftpool sweep`: `liftpool train` for every pool × seed (or, with `--task segment`, `liftpool segment
+ * train` for every down/up pair × seed) into DIR/<pool>/seed<S>, `--jobs N` child processes at once, then
+ * the table. Resumable: finished runs are skipped, interrupted ones continue from their checkpoint.
  */
 import { Command, Option } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_NAMES, type DatasetName } from '../../data/index.js';
-import { ARCH_NAMES, POOL_NAMES, type ArchName, type PoolName } from '../../models/index.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { markdownTable, meanStd } from '../../report/markdown.js';
+import { DATASET_NAMES } from '../../data/index.js';
+import { ARCH_NAMES, DOWN_UP_NAMES, POOL_NAMES, type PoolName } from '../../models/index.js';
 import { int, float, oneOf, list } from '../options.js';
-import { prepareData, runClassifier, type ClassifierResults } from '../run-classifier.js';
-import { backendOption, selectBackend } from './train.js';
+import { CONSTRAINT_FORMS } from '../../lifting/index.js';
+import { freeCores, runJobs, type Job } from '../jobs.js';
+import { createSweepProgress } from '../sweep-progress.js';
+import { writeTables } from './table.js';
+import { BACKENDS } from './train.js';
 
-/** Every results.json below `dir` (recursively). */
-export function findResults(dir: string): ClassifierResults[] {
-  if (!existsSync(dir)) throw new Error(`no such directory: ${dir}`);
-  const out: ClassifierResults[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'results.json') out.push(JSON.parse(readFileSync(p, 'utf8')) as ClassifierResults);
-    }
-  };
-  walk(dir);
-  return out;
+const TASKS = ['classify', 'segment'] as const;
+type Task = (typeof TASKS)[number];
+
+/** Options of `sweep` passed to every child, with the child's flag; `always` = passed even when not given. */
+const FORWARD: { key: string; flag: string; task?: Task; always?: Task }[] = [
+  { key: 'dataset', flag: '--dataset', always: 'classify' },
+  { key: 'arch', flag: '--arch', task: 'classify', always: 'classify' },
+  { key: 'epochs', flag: '--epochs', always: 'classify' },
+  { key: 'batchSize', flag: '--batch-size', always: 'classify' },
+  { key: 'lr', flag: '--lr', always: 'classify' },
+  { key: 'width', flag: '--width', always: 'classify' },
+  { key: 'trainLimit', flag: '--train-limit', task: 'classify' },
+  { key: 'testLimit', flag: '--test-limit', task: 'classify' },
+  { key: 'constraint', flag: '--constraint' },
+  { key: 'lambdaU', flag: '--lambda-u' },
+  { key: 'lambdaP', flag: '--lambda-p' },
+  { key: 'liftKernelSize', flag: '--lift-kernel-size' },
+  { key: 'backend', flag: '--backend' },
+];
+
+export interface SweepPlan {
+  task: Task;
+  jobs: Job[];
 }
 
-export interface TableRow {
-  dataset: string;
-  arch: string;
-  pool: string;
-  seeds: number[];
-  testError: { mean: number; std: number };
-  params: number;
-  imagesPerSecond: number;
-  text: string[];
-}
-
-/** Group by dataset/arch/pool; test error in % as mean ± sample std over seeds. */
-export function aggregate(results: ClassifierResults[], poolOrder: readonly string[] = POOL_NAMES): TableRow[] {
-  const groups = new Map<string, ClassifierResults[]>();
-  for (const r of results) {
-    const key = `${r.dataset}|${r.arch}|${r.pool}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+/**
+ * The child runs of a sweep. `given(key)` says whether the user set an option (options left at sweep's
+ * default are passed only where `always` says so, so the child command's own defaults apply otherwise).
+ */
+export function planSweep(o: Record<string, unknown>, given: (key: string) => boolean, extra: readonly string[] = []): SweepPlan {
+  const task = o.task as Task;
+  const names = (task === 'classify' ? o.pools : (o.downUps ?? DOWN_UP_NAMES)) as string[];
+  if (task === 'segment' && given('pools')) throw new Error('--pools is for --task classify; use --down-ups with --task segment');
+  if (task === 'classify' && given('downUps')) throw new Error('--down-ups is for --task segment; use --pools with --task classify');
+  for (const f of FORWARD) {
+    if (f.task && f.task !== task && given(f.key)) throw new Error(`--${f.flag.slice(2)} does not apply to --task ${task}`);
   }
-  const rows = [...groups.values()].map((rs) => {
-    const err = meanStd(rs.map((r) => 100 * r.testError), 2);
-    const ips = rs.reduce((s, r) => s + r.imagesPerSecond, 0) / rs.length;
-    const r0 = rs[0];
-    return {
-      dataset: r0.dataset, arch: r0.arch, pool: r0.pool, seeds: rs.map((r) => r.seed).sort((a, b) => a - b),
-      testError: { mean: err.mean, std: err.std }, params: r0.params, imagesPerSecond: ips,
-      text: [r0.dataset, r0.arch, r0.pool, `${err.text}`, String(rs.length), String(r0.params), ips.toFixed(0)],
-    };
-  });
-  const idx = (p: string) => (poolOrder.includes(p) ? poolOrder.indexOf(p) : 999);
-  return rows.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.arch.localeCompare(b.arch) || idx(a.pool) - idx(b.pool));
-}
-
-const HEADER = ['dataset', 'arch', 'pool', 'test error % (mean ± std)', 'seeds', 'params', 'train images/s'];
-
-function writeTable(dir: string, results: ClassifierResults[], command: string): string {
-  const rows = aggregate(results);
-  const table = markdownTable(HEADER, rows.map((r) => r.text));
-  writeFileAtomic(join(dir, 'table.md'), `${table}\n\nMade by \`${command}\`.\n`);
-  writeFileAtomic(join(dir, 'table.json'), JSON.stringify({ command, rows: rows.map(({ text: _t, ...r }) => r) }, null, 2));
-  return table;
-}
-
-export function tableCommand(): Command {
-  return new Command('table')
-    .description('aggregate results.json files below DIR into a mean ± std table (DIR/table.md, DIR/table.json)')
-    .argument('<dir>', 'directory with runs')
-    .action((dir: string) => {
-      const results = findResults(dir);
-      if (results.length === 0) throw new Error(`no results.json below ${dir}`);
-      console.log(writeTable(dir, results, `liftpool ${process.argv.slice(2).join(' ')}`));
-    });
+  const common: string[] = [];
+  for (const f of FORWARD) {
+    if ((f.task && f.task !== task) || o[f.key] === undefined) continue;
+    if (given(f.key) || f.always === task) common.push(f.flag, String(o[f.key]));
+  }
+  if (o.augment === false) {
+    if (task !== 'classify') throw new Error('--no-augment does not apply to --task segment');
+    common.push('--no-augment');
+  }
+  const epochsAt = extra.lastIndexOf('--epochs');
+  const epochs = epochsAt >= 0 ? Number(extra[epochsAt + 1]) : given('epochs') || task === 'classify' ? (o.epochs as number) : 5;
+  const jobs: Job[] = [];
+  for (const seed of o.seeds as number[]) {
+    for (const name of names) {
+      const args = task === 'classify'
+        ? ['train', '--pool', name, '--seed', String(seed), ...common, ...extra]
+        : ['segment', 'train', '--down-up', name, '--seed', String(seed), ...common, ...extra];
+      jobs.push({ label: `${name} s${seed}`, dir: join(o.out as string, name, `seed${seed}`), args, epochs });
+    }
+  }
+  return { task, jobs };
 }
 
 export function sweepCommand(): Command {
   return new Command('sweep')
-    .description('train every pool x seed (skipping finished runs) into DIR/<pool>/seed<S>, then write the table')
-    .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
+    .description('train every pool x seed (--task segment: every down/up pair x seed) into DIR/<name>/seed<S>, --jobs N child processes at once; finished runs are skipped and interrupted ones resume from their checkpoint; then DIR/table.md')
+    .addOption(new Option('--task <name>', 'classify (liftpool train) or segment (liftpool segment train)').default('classify').argParser(oneOf(TASKS)))
+    .addOption(new Option('--dataset <name>', 'dataset (segment: default mnist)').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
     .addOption(new Option('--arch <name>', 'architecture').default('vgg13').argParser(oneOf(ARCH_NAMES)))
-    .option('--pools <list>', 'pools', list(POOL_NAMES), ['max', 'avg', 'skip', 'blur', 'wavelet', 'lift'] as PoolName[])
+    .option('--pools <list>', 'pools (classify)', list(POOL_NAMES), ['max', 'avg', 'skip', 'blur', 'wavelet', 'lift'] as PoolName[])
+    .option('--down-ups <list>', `down/up pairs (segment; default all: ${DOWN_UP_NAMES.join(',')})`, list(DOWN_UP_NAMES))
     .option('--seeds <list>', 'comma-separated seeds', (v: string) => v.split(',').map((s) => int(0)(s.trim())), [0, 1, 2])
-    .option('--epochs <n>', 'epochs', int(1), 3)
-    .option('--batch-size <n>', 'batch size', int(1), 32)
-    .option('--lr <x>', 'learning rate', float(0, true), 3e-3)
-    .option('--width <x>', 'width multiplier', float(0, true), 0.25)
-    .option('--train-limit <n>', 'class-balanced training subset', int(1))
-    .option('--test-limit <n>', 'class-balanced test subset', int(1))
-    .option('--lambda-u <x>', 'LiftPool λ_u', float(0), 1e-4)
-    .option('--lambda-p <x>', 'LiftPool λ_p', float(0), 1e-3)
-    .option('--no-augment', 'disable augmentation')
+    .option('--epochs <n>', 'epochs (segment: default that of segment train)', int(1), 3)
+    .option('--batch-size <n>', 'batch size (segment: default that of segment train)', int(1), 32)
+    .option('--lr <x>', 'learning rate (segment: default that of segment train)', float(0, true), 3e-3)
+    .option('--width <x>', 'width multiplier (segment: default that of segment train)', float(0, true), 0.25)
+    .option('--train-limit <n>', 'class-balanced training subset (classify; default the whole training set)', int(1))
+    .option('--test-limit <n>', 'class-balanced test subset (classify; default the whole test set)', int(1))
+    .addOption(new Option('--constraint <form>', "LiftPool constraint form (default: that of the child command, i.e. the layer's)").argParser(oneOf(CONSTRAINT_FORMS)))
+    .option('--lambda-u <x>', 'LiftPool λ_u (default: that of the child command, i.e. the layer\'s)', float(0))
+    .option('--lambda-p <x>', 'LiftPool λ_p (default: that of the child command, i.e. the layer\'s)', float(0))
+    .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (default: the layer\'s)', int(1))
+    .option('--no-augment', 'disable augmentation (classify)')
+    .option('--jobs <n>', 'training processes at once (default: free cores = available parallelism minus load, at least 1)', int(1))
     .option('--out <dir>', 'output directory', 'runs/sweep')
-    .addOption(backendOption())
-    .action(async (o) => {
-      await selectBackend(o.backend);
-      const command = `liftpool ${process.argv.slice(2).join(' ')}`;
-      for (const seed of o.seeds as number[]) {
-        const data = await prepareData(o.dataset as DatasetName, { trainLimit: o.trainLimit, testLimit: o.testLimit, seed, pad32: false });
-        for (const pool of o.pools as PoolName[]) {
-          const dir = join(o.out, pool, `seed${seed}`);
-          if (existsSync(join(dir, 'results.json'))) {
-            process.stderr.write(`skip ${dir} (done)\n`);
-            continue;
-          }
-          const r = await runClassifier({
-            dataset: o.dataset, arch: o.arch as ArchName, pool, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: 'adam',
-            momentum: 0.9, weightDecay: 0, schedule: 'cosine', seed, width: o.width, trainLimit: o.trainLimit, testLimit: o.testLimit,
-            pad32: false, augment: o.augment, lambdaU: o.lambdaU, lambdaP: o.lambdaP, out: dir, label: `${pool} s${seed}`, command,
-          }, data);
-          process.stderr.write(`${pool} seed ${seed}: test error ${(100 * r.testError).toFixed(2)}% (${r.trainSeconds.toFixed(0)} s)\n`);
-        }
+    .option('--quiet', 'no progress output', false)
+    .addOption(new Option('--backend <name>', 'TF.js backend of every run (default: the child command\'s)').argParser(oneOf(BACKENDS)))
+    .argument('[child-options...]', 'further options for every child run, after -- (e.g. -- --scene-size 32 --train-scenes 2000)')
+    .action(async (extra: string[], o: Record<string, unknown>, cmd: Command) => {
+      const given = (key: string) => cmd.getOptionValueSource(key) !== undefined && cmd.getOptionValueSource(key) !== 'default';
+      for (const flag of ['--out', '--resume', '--seed', '--pool', '--down-up']) {
+        if (extra.includes(flag)) throw new Error(`${flag} after -- is set by the sweep itself`);
       }
-      console.log(writeTable(o.out, findResults(o.out), command));
+      const plan = planSweep(o, given, extra);
+      const parallel = (o.jobs as number | undefined) ?? freeCores();
+      const command = `liftpool ${process.argv.slice(2).join(' ')}`;
+      if (!o.quiet) process.stderr.write(`sweep: ${plan.jobs.length} runs into ${o.out as string}, ${parallel} at once\n`);
+      const progress = createSweepProgress(plan.jobs.length, parallel, { quiet: o.quiet as boolean });
+      const abort = new AbortController();
+      const stop = (sig: NodeJS.Signals) => {
+        process.stderr.write(`\nsweep: ${sig}, stopping the running jobs (their checkpoints stay; rerun the same command to continue)\n`);
+        abort.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let summary;
+      try {
+        summary = await runJobs(plan.jobs, { parallel, onEvent: (e) => progress.event(e), signal: abort.signal });
+      } finally {
+        progress.stop();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      if (summary.aborted) {
+        process.stderr.write(`sweep: interrupted; ${summary.done.length + summary.skipped.length}/${plan.jobs.length} runs finished\n`);
+        process.exitCode = 130;
+        return;
+      }
+      if (summary.done.length + summary.skipped.length > 0) {
+        console.log(writeTables(o.out as string, [o.out as string], command, [plan.task === 'classify' ? 'classification' : 'segmentation']));
+      }
+      const bad = [...summary.failed.map((j) => `${j.label} failed (log: ${join(j.dir, 'sweep.log')})`), ...summary.busy.map((j) => `${j.label} is being run by another process`)];
+      if (bad.length) throw new Error(`${bad.length} of ${plan.jobs.length} runs did not finish: ${bad.join('; ')}`);
     });
 }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
 import { prepareData, runClassifier } from '../run-classifier.js';
+import { addLiftOptions } from '../lift-options.js';
 
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
 
@@ -28,7 +29,7 @@ export async function selectBackend(pref: BackendPreference): Promise<string> {
 const fmtPct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 export function trainCommand(): Command {
-  return new Command('train')
+  return addLiftOptions(new Command('train'))
     .description('train a classifier and write DIR/model.json, DIR/weights.bin and DIR/results.json')
     .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
     .addOption(new Option('--arch <name>', 'architecture').default('tiny').argParser(oneOf(ARCH_NAMES)))
@@ -46,10 +47,8 @@ export function trainCommand(): Command {
     .option('--test-limit <n>', 'use a class-balanced subset of M test images', int(1))
     .option('--pad32', 'zero-pad images to 32x32', false)
     .option('--no-augment', 'disable random-crop (and, for Fashion-MNIST, flip) augmentation')
-    .option('--lambda-u <x>', 'LiftPool update-constraint weight (the layer default 0.01 swamps the task loss on unnormalised features, see README)', float(0), 1e-4)
-    .option('--lambda-p <x>', 'LiftPool predict-constraint weight (layer default 0.1)', float(0), 1e-3)
-    .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (odd)', int(1))
     .addOption(backendOption())
+    .option('--diagnose-every <n>', 'also record pool diagnostics every N steps (they are always recorded after each epoch)', int(1))
     .option('--out <dir>', 'output directory', 'runs/train')
     .option('--resume', 'resume from DIR/checkpoint', false)
     .option('--quiet', 'no progress output', false)
@@ -60,7 +59,7 @@ export function trainCommand(): Command {
         dataset: o.dataset as DatasetName, arch: o.arch as ArchName, pool: o.pool as PoolName, epochs: o.epochs, batchSize: o.batchSize,
         lr: o.lr, optimizer: o.optimizer as OptimizerName, momentum: o.momentum, weightDecay: o.weightDecay, schedule: o.schedule as ScheduleName,
         seed: o.seed, width: o.width, trainLimit: o.trainLimit, testLimit: o.testLimit, pad32: o.pad32, augment: o.augment,
-        lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, out: o.out, resume: o.resume, quiet: o.quiet,
+        liftConstraint: o.constraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize, diagnoseEvery: o.diagnoseEvery, out: o.out, resume: o.resume, quiet: o.quiet,
         command: `liftpool ${process.argv.slice(2).join(' ')}`,
       });
       console.log(`${res.dataset} ${res.arch} pool=${res.pool} seed=${res.seed}: test accuracy ${fmtPct(res.testAccuracy)} (error ${fmtPct(res.testError)}), test loss ${res.testLoss.toFixed(4)}, ${res.params} params, ${res.imagesPerSecond.toFixed(0)} img/s on ${res.backend}`);

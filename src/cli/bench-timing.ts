@@ -1,4 +1,4 @@
-/** Timing helpers shared by the benchmarks (`liftpool bench`, bench/*.ts). */
+/** Timing helpers of the benchmarks (`liftpool bench`, bench/*.ts); here, not in bench/, because the published CLI uses them. */
 import * as tf from '@tensorflow/tfjs';
 
 export function median(xs: number[]): number {

@@ -1,0 +1,40 @@
+/**
+ * Child process of test/backend-wasm-threads.test.ts (not a test itself): on the wasm backend with
+ * the thread count from LIFTPOOL_WASM_THREADS, prints one JSON line with the LiftPool filter's
+ * output and gradients (SIMD and scalar channel paths, both axes) and three Adam steps of the tiny
+ * LiftPool CNN (losses and final weights). It never calls process.exit: the test checks that the
+ * process ends by itself.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { backendInfo, useBestBackend } from '../src/backend/index.js';
+import { liftFilter } from '../src/lifting/filter.js';
+import { buildTinyCnn } from '../src/models/index.js';
+import { randomFilter } from './helpers.js';
+
+await useBestBackend('wasm');
+const values: Record<string, number[]> = {};
+
+for (const [c, axis] of [[16, 'width'], [3, 'height']] as const) {
+  const shape: [number, number, number, number] = [4, 12, 10, c];
+  tf.tidy(() => {
+    const z = tf.randomNormal(shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+    const w = randomFilter(c, 5, axis, 17);
+    const probe = tf.randomNormal(shape, 0, 1, 'float32', 4);
+    const f = (zi: tf.Tensor, dk: tf.Tensor, db: tf.Tensor, pk: tf.Tensor, pb: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(liftFilter(zi as tf.Tensor4D, { depthwiseKernel: dk as tf.Tensor4D, depthwiseBias: db as tf.Tensor1D, pointwiseKernel: pk as tf.Tensor4D, pointwiseBias: pb as tf.Tensor1D }, axis, 'reflect'), probe));
+    const g = tf.grads(f)([z, w.depthwiseKernel, w.depthwiseBias, w.pointwiseKernel, w.pointwiseBias]);
+    [liftFilter(z, w, axis, 'reflect'), ...g].forEach((t, i) => (values[`filter C=${c} ${axis} #${i}`] = Array.from(t.dataSync())));
+  });
+}
+
+const model = buildTinyCnn({ pool: 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+const x = tf.randomNormal([16, 28, 28, 1], 0, 1, 'float32', 3);
+const y = tf.oneHot(tf.randomUniform([16], 0, 10, 'int32', 4), 10);
+const losses: number[] = [];
+for (let i = 0; i < 3; i++) losses.push((await model.trainOnBatch(x, y)) as number);
+values['tiny CNN losses'] = losses;
+model.getWeights().forEach((w, i) => (values[`tiny CNN weight #${i}`] = Array.from(w.dataSync())));
+
+console.log(JSON.stringify({ threads: backendInfo().threads, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, values }));
