@@ -72,12 +72,23 @@ const mnistLabels: Record<string, string> = {
 const mnist = table('', mnistLabels);
 const vgg = table('vgg-', mnistLabels);
 
+const MECH: [string, string][] = [['max', 'max'], ['lam0', 'lift λ=0'], ['paper-cli', 'lift paper 1e-4/1e-3'], ['paper-layer', 'lift paper 0.01/0.1'], ['rel', 'lift relative 0.01/0.1'], ['det', 'lift detached 0.01/0.1']];
+
+/** Diagnostics of seed 0 of `variant` (from its own run, or a `diag-<variant>` rerun that recorded them). */
+function diagnosticsOf(variant: string) {
+  for (const v of [variant, `diag-${variant}`]) {
+    const run = runs.find((r) => r.variant === v && r.seed === 0);
+    const d = run?.r.history.flatMap((h) => h.diagnostics ?? []) ?? [];
+    if (d.length > 0) return d;
+  }
+  return [];
+}
+
 async function mechanismChart(): Promise<string | null> {
   const series: Series[] = [];
   const zeros: Series[] = [];
-  for (const [variant, label] of [['diag-max', 'max'], ['diag-lam0', 'lift λ=0'], ['diag-paper-cli', 'lift paper 1e-4/1e-3'], ['diag-paper-layer', 'lift paper 0.01/0.1'], ['rel', 'lift relative 0.01/0.1'], ['det', 'lift detached 0.01/0.1']]) {
-    const run = runs.find((r) => r.variant === variant && r.seed === 0);
-    const diags = run?.r.history.flatMap((h) => h.diagnostics ?? []) ?? [];
+  for (const [variant, label] of MECH) {
+    const diags = diagnosticsOf(variant);
     if (diags.length === 0) continue;
     series.push({ name: label, points: diags.map((d) => [d.step, d.pools[0].inputRms]) });
     zeros.push({ name: label, points: diags.map((d) => [d.step, d.pools[0].zeroFraction]) });
@@ -89,9 +100,8 @@ async function mechanismChart(): Promise<string | null> {
   writeFileSync(join(out, 'pool-input-zeros.svg'), b);
   const lines = [['variant', 'step', 'pool 1 RMS', 'pool 1 zeros', 'pool 2 RMS', 'pool 2 zeros']];
   const rows: (string | number)[][] = [];
-  for (const [variant, label] of [['diag-max', 'max'], ['diag-lam0', 'lift λ=0'], ['diag-paper-cli', 'lift paper 1e-4/1e-3'], ['diag-paper-layer', 'lift paper 0.01/0.1'], ['rel', 'lift relative 0.01/0.1'], ['det', 'lift detached 0.01/0.1']]) {
-    const run = runs.find((r) => r.variant === variant && r.seed === 0);
-    const diags = run?.r.history.flatMap((h) => h.diagnostics ?? []) ?? [];
+  for (const [variant, label] of MECH) {
+    const diags = diagnosticsOf(variant);
     for (const d of diags.filter((_, i) => i === 0 || i === diags.length - 1)) {
       rows.push([label, d.step, d.pools[0].inputRms.toFixed(3), d.pools[0].zeroFraction.toFixed(3), d.pools[1]?.inputRms.toFixed(3) ?? '', d.pools[1]?.zeroFraction.toFixed(3) ?? '']);
     }

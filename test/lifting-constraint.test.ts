@@ -114,8 +114,8 @@ describe('constraint forms (functional core)', () => {
     });
   });
 
-  test('the default form is relative, an unknown form is a clear error, and nothing leaks', () => {
-    assert.equal(DEFAULT_CONSTRAINT, 'relative');
+  test('the default form is detached, an unknown form is a clear error, and nothing leaks', () => {
+    assert.equal(DEFAULT_CONSTRAINT, 'detached');
     const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 9) as tf.Tensor4D;
     const w = randomWeights2d(2, 3, 13);
     assert.throws(() => liftDown2d(x, w, { constraint: 'l1' as ConstraintForm }), /liftDown2d: unknown constraint 'l1'; expected one of paper, relative, rms, detached/);
@@ -129,7 +129,7 @@ describe('constraint forms (functional core)', () => {
     }
     assert.equal(tf.memory().numTensors, before);
     const rel = liftDown2d(x, w);
-    const relExplicit = liftDown2d(x, w, { constraint: 'relative' });
+    const relExplicit = liftDown2d(x, w, { constraint: 'detached' });
     assert.equal(value(rel.lossU), value(relExplicit.lossU));
     tf.dispose([x, rel, relExplicit] as unknown as tf.Tensor[]);
   });

@@ -34,7 +34,10 @@ export interface LiftDownPoolBaseArgs extends LayerArgs {
   padMode?: PadMode;
   /** `'learned'` (default) or a fixed classical wavelet (no weights). */
   wavelet?: 'learned' | WaveletName;
-  /** Form of the constraint losses (default `'relative'`: scale-invariant; `'paper'` reproduces the paper). */
+  /**
+   * Form of the constraint losses (default `'detached'`: the paper's norms, training only the
+   * predict/update weights; `'paper'` reproduces the paper, whose gradient also reaches the backbone).
+   */
   constraint?: ConstraintForm;
   /** Weight of the update constraint `L_u` (default 0.01; 0 disables). */
   lambdaU?: number;

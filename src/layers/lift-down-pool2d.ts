@@ -15,7 +15,7 @@
  * ```
  *
  * Constraint losses: in training mode the layer records `λ_u·ΣL_u + λ_p·ΣL_p` of its lifting steps
- * (in the form given by `constraint`, default `'relative'`) and registers it with `addLoss`, so
+ * (in the form given by `constraint`, default `'detached'`: they train only the predict/update weights) and registers it with `addLoss`, so
  * `model.fit` and `model.calculateLosses()` include it. Shared arguments and checks live in
  * `LiftDownPoolBase`.
  */

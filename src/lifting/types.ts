@@ -24,8 +24,13 @@ export type PadMode = 'reflect' | 'symmetric' | 'edge' | 'zero';
  */
 export type ConstraintForm = 'paper' | 'relative' | 'rms' | 'detached';
 export const CONSTRAINT_FORMS: readonly ConstraintForm[] = ['paper', 'relative', 'rms', 'detached'];
-/** The constraint form used when none is given (layers and functional ops alike). */
-export const DEFAULT_CONSTRAINT: ConstraintForm = 'relative';
+/**
+ * The constraint form used when none is given (layers and functional ops alike): the paper's norms,
+ * with the gradient stopped at the input so that they train only the predict/update weights. The
+ * README's constraint-loss study shows why (the absolute norms' gradient into the backbone shrinks
+ * or kills the features that feed the pool and can collapse training).
+ */
+export const DEFAULT_CONSTRAINT: ConstraintForm = 'detached';
 
 /** Classical wavelets available as fixed (weight-free) lifting schemes. */
 export type WaveletName = 'haar' | 'cdf53' | 'cdf97';

@@ -28,7 +28,7 @@ export const POOL_NAMES: readonly PoolName[] = ['max', 'avg', 'skip', 'blur', 'w
 export interface PoolOptions {
   /** Depthwise kernel length of the learned LiftPool predict/update filters (default 5). */
   liftKernelSize?: number;
-  /** LiftPool constraint form (default: the layer's, `'relative'`). */
+  /** LiftPool constraint form (default: the layer's, `'detached'`). */
   liftConstraint?: ConstraintForm;
   /** LiftPool update-constraint weight λ_u (default: the layer's, 0.01). */
   lambdaU?: number;
