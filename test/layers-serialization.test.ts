@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  LiftDownPool2D, LiftUpPool2D, LiftDownPool1D, BlurPool2D, MaxPool2DWithIndices, MaxUnpool2D, WaveletPool2D, fileIO,
+  LiftDownPool2D, LiftUpPool2D, LiftDownPool1D, BlurPool2D, MaxPool2DWithIndices, MaxUnpool2D, WaveletPool2D,
 } from '../src/index.js';
+import { fileIO } from '../src/node.js';
 import { maxAbsDiff } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -95,7 +96,7 @@ describe('save / load', () => {
       const script = join(scriptDir, 'load.mjs');
       writeFileSync(script, `
         import * as tf from '@tensorflow/tfjs';
-        import { fileIO } from 'liftpool';
+        import { fileIO } from 'liftpool/node';
         const m = await tf.loadLayersModel(fileIO(${JSON.stringify(dir)}));
         console.log(JSON.stringify(Array.from(m.predict(tf.ones([1, 9, 10, 3])).dataSync())));
       `);

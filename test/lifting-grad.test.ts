@@ -7,7 +7,7 @@ import { randomWeights2d, weightEntries, checkGrads } from './helpers.js';
 
 describe('gradients of liftDown2d (finite differences)', () => {
   for (const [padMode, separate] of [['reflect', false], ['zero', true], ['symmetric', false], ['edge', true]] as [PadMode, boolean][]) {
-    test(`input and every weight tensor, pad ${padMode}${separate ? ', separate vertical' : ''}`, () => {
+    test(`input and every weight tensor (paper constraint form: its gradient reaches x), pad ${padMode}${separate ? ', separate vertical' : ''}`, () => {
       tf.tidy(() => {
         const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 21);
         const w = randomWeights2d(3, 3, 31, separate);
@@ -15,7 +15,7 @@ describe('gradients of liftDown2d (finite differences)', () => {
         const r = [0, 1, 2, 3].map((i) => tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 40 + i));
         const loss = (...xs: tf.Tensor[]): tf.Scalar => {
           const ww = liftWeightsFromTensors(w, xs.slice(1));
-          const out = liftDown2d(xs[0] as tf.Tensor4D, ww, { padMode });
+          const out = liftDown2d(xs[0] as tf.Tensor4D, ww, { padMode, constraint: 'paper' });
           const task = tf.addN([out.ll, out.lh, out.hl, out.hh].map((b, i) => tf.sum(tf.mul(b, r[i]))));
           return tf.add(task, tf.add(tf.mul(out.lossU, 0.5), tf.mul(out.lossP, 0.3))) as tf.Scalar;
         };

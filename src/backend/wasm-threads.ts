@@ -21,15 +21,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setWasmThreadsState } from './threads-state.js';
+
+export { wasmThreadsState } from './threads-state.js';
 
 interface WasmModuleLike {
   setThreadsCount(n: number): void;
-}
-
-const state = { enabled: false, requested: 0 };
-
-export function wasmThreadsState(): { enabled: boolean; requested: number } {
-  return { ...state };
 }
 
 /** Environment variable that forces the wasm thread count (1 = the single-threaded binary). */
@@ -117,11 +114,11 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
   };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   mod.setThreadsCount(threads);
-  state.requested = threads;
+  setWasmThreadsState(threads, false);
   try {
     await tf.setBackend('wasm');
     await tf.ready();
-    state.enabled = true;
+    setWasmThreadsState(threads, true);
     releaseWorkers((tf.backend() as unknown as { wasm?: { PThread?: PThreadLike } }).wasm?.PThread);
   } finally {
     URL.createObjectURL = original;
