@@ -15,7 +15,7 @@
  *
  * N kills and M signals per command (defaults 26 and 2). Prints the counts; exits 1 on any failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -32,14 +32,8 @@ const SIGNALS = arg('--signals', 2);
 const jsonIdx = process.argv.indexOf('--json');
 const JSON_OUT = jsonIdx >= 0 ? process.argv[jsonIdx + 1] : undefined;
 
-/** The CLI as one bundled file (fast start-up); falls back to tsx. */
+/** The CLI through tsx (a bundle would break the backend's run-time imports of its own modules). */
 function cliCommand(): string[] {
-  const out = join(root, '.cache', 'fault-injection', 'main.mjs');
-  const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
-  if (existsSync(esbuild)) {
-    const r = spawnSync(esbuild, ['src/cli/main.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${out}`, '--log-level=error'], { cwd: root, encoding: 'utf8' });
-    if (r.status === 0) return [out];
-  }
   return ['--import', 'tsx', 'src/cli/main.ts'];
 }
 const CLI = cliCommand();
