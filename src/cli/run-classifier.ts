@@ -6,14 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset, subsetBalanced, padDataset, recommendedAugmentation, type Dataset, type DatasetName } from '../data/index.js';
 import { buildClassifier, paramCount, type ArchName, type PoolName } from '../models/index.js';
 import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
-import { backendInfo } from '../backend/index.js';
 import { faultPoint } from '../io/fault.js';
-import { VERSION } from '../version.js';
 import { LiftDownPool2D } from '../layers/index.js';
 import type { ConstraintForm } from '../lifting/index.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 import { RunDir } from './run-dir.js';
+import { provenance } from './provenance.js';
 
 export interface ClassifierRunOptions {
   dataset: DatasetName;
@@ -175,7 +174,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
       perClassAccuracy: final.perClassAccuracy, confusion: final.confusion,
       params: pc.total, trainableParams: pc.trainable,
       trainSeconds, imagesPerSecond: images / Math.max(trainSeconds, 1e-9), history,
-      backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
+      ...provenance(o.command),
     };
     await run?.finish(m, {}, res);
     return res;

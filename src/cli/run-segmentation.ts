@@ -12,13 +12,12 @@ import { buildSegNet, paramCount, type DownUpName } from '../models/index.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { trainSegmentation, type SegEpochStats, type SegEvalResult } from '../train/segmentation.js';
 import type { TrainState } from '../train/loop.js';
-import { backendInfo } from '../backend/index.js';
 import { faultPoint } from '../io/fault.js';
 import { sceneSheet } from '../report/scene-sheet.js';
-import { VERSION } from '../version.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 import { RunDir } from './run-dir.js';
+import { provenance } from './provenance.js';
 
 /**
  * Seed of the test scenes. Fixed, so every run (any `--seed`) is scored on the same scenes; it differs
@@ -195,7 +194,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
       ...metricsRecord(final), classNames: train.classNames,
       params: pc.total, trainableParams: pc.trainable,
       trainSeconds: history.reduce((t, h) => t + h.seconds, 0), trainCpuSeconds: history.reduce((t, h) => t + h.cpuSeconds, 0), imagesPerSecond: result.imagesPerSecond, history,
-      backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command: o.command, date: new Date().toISOString(),
+      ...provenance(o.command),
     };
     await run?.finish(m, { 'predictions.png': predictionSheet(test, final.predictions!, o.sheetScenes ?? 6) }, res);
     return res;

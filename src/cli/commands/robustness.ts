@@ -11,12 +11,11 @@ import { paramCount } from '../../models/index.js';
 import { compareRobustness, evaluateRobustness, type RobustnessResult } from '../../train/robustness.js';
 import { corruptionContactSheet } from '../../report/contact-sheet.js';
 import { markdownTable } from '../../report/markdown.js';
-import { backendInfo } from '../../backend/index.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { VERSION } from '../../version.js';
 import { int, list, oneOf } from '../options.js';
 import { backendOption, selectBackend } from './train.js';
+import { provenance } from '../provenance.js';
 
 interface TrainedInfo {
   dataset?: DatasetName;
@@ -204,7 +203,7 @@ export function robustnessCommand(): Command {
           seed: opts.seed, corruptions: names, categories: Object.fromEntries(names.map((c) => [c, CORRUPTION_CATEGORY[c as CorruptionName]])),
           severities: mainRes.severities, shift: { maxShift: opts.maxShift, mode: mainRes.shift?.mode ?? 'zero' }, perturbations: [...PERTURBATIONS], sequenceLength: opts.sequenceLength,
           model: entry(main, mainRes), baseline: base ? entry(base, baseRes!) : null, comparison: cmp ?? null,
-          backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, command, date: new Date().toISOString(), seconds,
+          ...provenance(command), seconds,
         };
         writeFileAtomic(o.json, JSON.stringify(out, null, 2));
         console.log(`\nwrote ${o.json}`);

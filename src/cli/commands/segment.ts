@@ -10,17 +10,16 @@ import { loadScenes } from '../../data/scenes-load.js';
 import { DOWN_UP_NAMES, paramCount } from '../../models/index.js';
 import { SCHEDULES } from '../../train/schedule.js';
 import { evaluateSegmentation, modelOutputKind } from '../../train/segmentation.js';
-import { backendInfo } from '../../backend/index.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { sceneSheet } from '../../report/scene-sheet.js';
-import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
 import { interruptible } from '../interrupt.js';
 import { checkModelKind, evalDataset, readTrainedRecord } from '../trained-model.js';
 import { addLiftOptions } from '../lift-options.js';
 import { TEST_SCENE_SEED, fmt, metricsRecord, runSegmentation, sceneOptionsFor } from '../run-segmentation.js';
 import { backendOption, selectBackend } from './train.js';
+import { provenance } from '../provenance.js';
 
 export { TEST_SCENE_SEED, predictionSheet, runSegmentation, sceneOptionsFor, type SegmentResults, type SegmentRunOptions } from '../run-segmentation.js';
 
@@ -49,8 +48,7 @@ export async function evalSegmentation(o: SegmentEvalOptions): Promise<Record<st
     const pc = paramCount(model);
     const out = {
       dataset, downUp: trained.downUp, testScenes: test.count, testSceneSeed: sceneSeed, ...metricsRecord(ev), classNames: test.classNames,
-      output: modelOutputKind(model), params: pc.total, backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION,
-      command: o.command, date: new Date().toISOString(),
+      output: modelOutputKind(model), params: pc.total, ...provenance(o.command),
     };
     writeFileAtomic(o.json ?? join(o.model, 'eval.json'), JSON.stringify(out, null, 2));
     return out;

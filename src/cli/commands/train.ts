@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { DATASET_NAMES, type DatasetName } from '../../data/index.js';
 import { ARCH_NAMES, POOL_NAMES, paramCount, type ArchName, type PoolName } from '../../models/index.js';
 import { OPTIMIZERS, SCHEDULES, evaluateClassifier, type OptimizerName, type ScheduleName } from '../../train/index.js';
-import { useBestBackend, backendInfo, type BackendPreference } from '../../backend/index.js';
+import { useBestBackend, type BackendPreference } from '../../backend/index.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { VERSION } from '../../version.js';
 import { int, float, oneOf } from '../options.js';
 import { prepareData, runClassifier } from '../run-classifier.js';
 import { interruptible } from '../interrupt.js';
 import { checkModelKind, evalDataset, readTrainedRecord } from '../trained-model.js';
 import { addLiftOptions } from '../lift-options.js';
+import { provenance } from '../provenance.js';
 
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
 
@@ -90,8 +90,7 @@ export function evalCommand(): Command {
       const pc = paramCount(model);
       const out = {
         dataset, testSize: test.n, testAccuracy: ev.accuracy, testError: 1 - ev.accuracy, testLoss: ev.loss, perClassAccuracy: ev.perClassAccuracy,
-        confusion: ev.confusion, params: pc.total, backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION,
-        command: `liftpool ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(),
+        confusion: ev.confusion, params: pc.total, ...provenance(`liftpool ${process.argv.slice(2).join(' ')}`),
       };
       const jsonPath = o.json ?? join(o.model, 'eval.json');
       writeFileAtomic(jsonPath, JSON.stringify(out, null, 2));
