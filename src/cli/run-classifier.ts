@@ -8,13 +8,13 @@ import { buildClassifier, paramCount, type ArchName, type PoolName } from '../mo
 import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
 import { faultPoint } from '../io/fault.js';
 import { LiftDownPool2D } from '../layers/index.js';
-import type { ConstraintForm } from '../lifting/index.js';
+import { resumeNotice, stopHooks, type LiftRunOptions, type RunControlOptions } from './run-common.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 import { RunDir } from './run-dir.js';
 import { provenance } from './provenance.js';
 
-export interface ClassifierRunOptions {
+export interface ClassifierRunOptions extends LiftRunOptions, RunControlOptions {
   dataset: DatasetName;
   arch: ArchName;
   pool: PoolName;
@@ -31,23 +31,8 @@ export interface ClassifierRunOptions {
   testLimit?: number;
   pad32: boolean;
   augment: boolean;
-  liftConstraint?: ConstraintForm;
-  lambdaU?: number;
-  lambdaP?: number;
-  liftKernelSize?: number;
   /** Record pool diagnostics every N steps too (always after each epoch). */
   diagnoseEvery?: number;
-  out?: string;
-  resume?: boolean;
-  /** Replace a finished or unfinished run in `out`. */
-  force?: boolean;
-  /** Refuse an `out` holding a run unless `resume` or `force` (the CLI; demo and sweep replace it). */
-  refuseExisting?: boolean;
-  /** Asked after every batch: true stops training with a checkpoint (`TrainingInterrupted`). */
-  shouldStop?: () => boolean;
-  quiet?: boolean;
-  label?: string;
-  command: string;
 }
 
 export interface ClassifierResults {
@@ -127,7 +112,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
       const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, classifierResumeKeys(o));
       model = ck.model;
       resume = ck.state;
-      if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone}${resume.partial ? `, batch ${resume.partial.batchesDone},` : ''} of ${o.epochs}\n`);
+      resumeNotice(resume, o.epochs, o.quiet);
     } else {
       model = buildClassifier(o.arch, {
         pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
@@ -151,11 +136,7 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
           progress.epoch(s, o.epochs);
           await run?.save(m, state);
         },
-        shouldStop: o.shouldStop,
-        onInterrupt: async (state) => {
-          progress.stop();
-          await run?.save(m, state);
-        },
+        ...stopHooks<EpochStats>(run, m, progress, o.shouldStop),
       });
     } finally {
       progress.stop();

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName } from '../data/types.js';
-import type { ConstraintForm } from '../lifting/index.js';
+import { resumeNotice, stopHooks, type LiftRunOptions, type RunControlOptions } from './run-common.js';
 import { loadScenes } from '../data/scenes-load.js';
 import { resolveSceneOptions, type SceneSet } from '../data/scenes.js';
 import { buildSegNet, paramCount, type DownUpName } from '../models/index.js';
@@ -34,7 +34,7 @@ export function sceneOptionsFor(size: number): { size: number; minScale: number;
   return { size, minScale: (d.minScale * size) / d.size, maxScale: (d.maxScale * size) / d.size };
 }
 
-export interface SegmentRunOptions {
+export interface SegmentRunOptions extends LiftRunOptions, RunControlOptions {
   dataset: DatasetName;
   downUp: DownUpName;
   epochs: number;
@@ -50,24 +50,10 @@ export interface SegmentRunOptions {
   sceneSize?: number;
   trainScenes: number;
   testScenes: number;
-  liftConstraint?: ConstraintForm;
   lambdaU: number;
   lambdaP: number;
-  liftKernelSize?: number;
   /** Test scenes shown in predictions.png (default 6). */
   sheetScenes?: number;
-  out?: string;
-  /** Continue from `out/checkpoint` (written after every epoch when `out` is given). */
-  resume?: boolean;
-  /** Replace a finished or unfinished run in `out`. */
-  force?: boolean;
-  /** Refuse an `out` holding a run unless `resume` or `force` (the CLI); otherwise replace it. */
-  refuseExisting?: boolean;
-  /** Asked after every batch: true stops training with a checkpoint (`TrainingInterrupted`). */
-  shouldStop?: () => boolean;
-  quiet?: boolean;
-  label?: string;
-  command: string;
 }
 
 export interface SegmentResults {
@@ -152,7 +138,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
       const ck = await resumeCheckpoint<SegEpochStats, SegmentRunOptions>(o.out, { ...o, sceneSeed }, SEGMENT_RESUME_KEYS);
       model = ck.model;
       resume = ck.state;
-      if (!o.quiet) process.stderr.write(`resuming from epoch ${resume.epochsDone}${resume.partial ? `, batch ${resume.partial.batchesDone},` : ''} of ${o.epochs}\n`);
+      resumeNotice(resume, o.epochs, o.quiet);
     } else {
       model = buildSegNet({
         downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
@@ -175,11 +161,7 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
           progress.epoch({ epoch: s.epoch, lr: s.lr, trainLoss: s.trainLoss, trainAccuracy: s.trainPixelAccuracy, testLoss: s.testLoss, testAccuracy: s.testPixelAccuracy, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond }, o.epochs);
           if (!o.quiet) process.stderr.write(`${o.label ? `[${o.label}] ` : ''}  constraint loss ${fmt(s.trainConstraintLoss)}; test mIoU ${fmt(s.testMIoU)} (no background ${fmt(s.testMIoUNoBackground)}), pixel accuracy ${fmt(s.testPixelAccuracy)}\n`);
         },
-        shouldStop: o.shouldStop,
-        onInterrupt: async (state) => {
-          progress.stop();
-          await run?.save(m, state);
-        },
+        ...stopHooks<SegEpochStats>(run, m, progress, o.shouldStop),
       });
     } finally {
       progress.stop();
