@@ -93,8 +93,13 @@ export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer)
 
 /**
  * Set the learning rate the next steps use (the schedule calls it once per epoch). Adam reads
- * `learningRate` at every step.
+ * `learningRate` at every step; SGD and momentum SGD keep `−lr` as a scalar tensor made at
+ * construction, which only their `setLearningRate` replaces (assigning `learningRate` alone left
+ * SGD runs at their initial rate whatever the schedule, before liftpool 0.2).
  */
 export function setLearningRate(opt: tf.Optimizer, lr: number): void {
-  (opt as unknown as { learningRate: number }).learningRate = lr;
+  if (!Number.isFinite(lr) || lr < 0) throw new Error(`setLearningRate: expected a finite learning rate >= 0, got ${lr}`);
+  const sgd = opt as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(lr);
+  else sgd.learningRate = lr;
 }
