@@ -3,7 +3,7 @@
  * (no network): a Fashion-MNIST and an MNIST subset as small binary files, the wasm backend's
  * `.wasm` files (served under /wasm/, the page's `wasmPaths`) and, when `liftpool report` has
  * written docs/report, a copy of it. The trained LiftPool model (web/public/model/) is committed:
- * it was trained by the CLI, see web/public/model/provenance.json.
+ * it was trained by the CLI (`npx tsx web/train-model.ts`), see web/public/model/provenance.json.
  *
  * File format of data/<name>.bin: uint32 LE count n, then n label bytes, then n·784 pixel bytes.
  */
@@ -39,6 +39,6 @@ for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFil
 
 const report = join(here, '..', 'docs', 'report');
 rmSync(join(pub, 'report'), { recursive: true, force: true });
-if (existsSync(join(report, 'index.html'))) cpSync(report, join(pub, 'report'), { recursive: true });
+if (existsSync(join(report, 'report.html'))) cpSync(report, join(pub, 'report'), { recursive: true });
 writeFileSync(join(pub, 'manifest.json'), JSON.stringify({ report: existsSync(join(pub, 'report')) }));
 console.log(`web/public: data, wasm${existsSync(join(pub, 'report')) ? ', report' : ''} ready`);

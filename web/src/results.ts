@@ -62,7 +62,7 @@ export async function initResults(): Promise<void> {
   const manifest = (await (await fetch(`${base}manifest.json`)).json()) as { report: boolean };
   const report = manifest.report;
   if (report) {
-    body.innerHTML = `<p>The experiment report (<code>liftpool report</code>, docs/report/):</p><iframe src="${base}report/index.html" title="experiment report"></iframe>`;
+    body.innerHTML = `<p>The experiment report (<code>liftpool report</code>, docs/report/):</p><iframe src="${base}report/report.html" title="experiment report"></iframe>`;
     body.dataset.source = 'report';
   } else {
     body.innerHTML = `<p class="note">No docs/report here (written by <code>liftpool report</code>); the README's result sections instead.</p>${renderMarkdown(readmeSections())}`;
