@@ -8,6 +8,7 @@ import { buildClassifier, paramCount, type ArchName, type PoolName } from '../mo
 import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
 import { faultPoint } from '../io/fault.js';
 import { LiftDownPool2D } from '../layers/index.js';
+import type { ClassificationRecord } from '../report/collect.js';
 import { resumeNotice, stopHooks, type LiftRunOptions, type RunControlOptions } from './run-common.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
@@ -35,36 +36,21 @@ export interface ClassifierRunOptions extends LiftRunOptions, RunControlOptions 
   diagnoseEvery?: number;
 }
 
-export interface ClassifierResults {
-  dataset: string;
-  arch: string;
-  pool: string;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
+/** A run's results.json: the fields the report reads ({@link ClassificationRecord}, so the two cannot drift apart) and the rest. */
+export interface ClassifierResults extends ClassificationRecord {
   optimizer: string;
   schedule: string;
-  width: number;
-  trainSize: number;
-  testSize: number;
-  testAccuracy: number;
-  testError: number;
-  testLoss: number;
   perClassAccuracy: number[];
   confusion: number[][];
-  params: number;
+  testLoss: number;
   trainableParams: number;
   trainSeconds: number;
-  imagesPerSecond: number;
   history: EpochStats[];
   backend: string;
   backendInfo: unknown;
   liftpoolVersion: string;
-  command: string;
   /** The LiftPool layers' constraint settings (lift pools only). */
   lift?: { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number };
-  date: string;
 }
 
 export interface PreparedData {

@@ -14,6 +14,7 @@ import { trainSegmentation, type SegEpochStats, type SegEvalResult } from '../tr
 import type { TrainState } from '../train/loop.js';
 import { faultPoint } from '../io/fault.js';
 import { sceneSheet } from '../report/scene-sheet.js';
+import type { SegmentationRecord } from '../report/collect.js';
 import { createProgress } from './progress.js';
 import { resumeCheckpoint } from './resume.js';
 import { RunDir } from './run-dir.js';
@@ -56,29 +57,14 @@ export interface SegmentRunOptions extends LiftRunOptions, RunControlOptions {
   sheetScenes?: number;
 }
 
-export interface SegmentResults {
-  dataset: string;
-  downUp: string;
-  seed: number;
+/** A run's results.json: the fields the report reads ({@link SegmentationRecord}, so the two cannot drift apart) and the rest. */
+export interface SegmentResults extends SegmentationRecord {
   sceneSeed: number;
   testSceneSeed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
   schedule: string;
-  width: number;
-  depth: number;
   liftConstraint?: string;
   lambdaU: number;
   lambdaP: number;
-  trainScenes: number;
-  testScenes: number;
-  sceneSize: number;
-  /** Mean IoU over classes with a defined IoU, background included. */
-  mIoU: number;
-  /** The same, background left out. */
-  mIoUNoBackground: number;
-  pixelAccuracy: number;
   foregroundAccuracy: number;
   testLoss: number;
   /** Per class (background first); `null` for a class absent from both prediction and ground truth. */
@@ -86,17 +72,13 @@ export interface SegmentResults {
   classNames: string[];
   /** `confusion[truth][predicted]` pixel counts over the test scenes. */
   confusion: number[][];
-  params: number;
   trainableParams: number;
   trainSeconds: number;
   trainCpuSeconds: number;
-  imagesPerSecond: number;
   history: SegEpochStats[];
   backend: string;
   backendInfo: unknown;
   liftpoolVersion: string;
-  command: string;
-  date: string;
 }
 
 const nanToNull = (a: number[]) => a.map((v) => (Number.isNaN(v) ? null : v));

@@ -1,16 +1,11 @@
 /** Options choosing the data of a run: the dataset, class-balanced subsets, padding, augmentation. */
-import { DATASET_NAMES, type DatasetName } from '../../data/types.js';
+import { DATASET_NAMES } from '../../data/types.js';
+import type { ClassifierRunOptions } from '../run-classifier.js';
 import { optionsOf, type Catalog, type Defaults, type HelpTexts } from './define.js';
 import { int, oneOf } from './parsers.js';
 
-export interface DataValues {
-  dataset: DatasetName;
-  trainLimit?: number;
-  testLimit?: number;
-  pad32: boolean;
-  /** False with `--no-augment`. */
-  augment: boolean;
-}
+/** `augment` is false with `--no-augment`. */
+export type DataValues = Pick<ClassifierRunOptions, 'dataset' | 'trainLimit' | 'testLimit' | 'pad32' | 'augment'>;
 
 export const DATA_OPTIONS: Catalog<DataValues> = {
   dataset: { flags: '--dataset <name>', help: 'dataset', parse: oneOf(DATASET_NAMES) },

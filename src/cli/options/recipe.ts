@@ -1,19 +1,11 @@
 /** Options of the training recipe: epochs, batch size, learning rate and schedule, optimizer, seed. */
-import { OPTIMIZERS, type OptimizerName } from '../../train/optimizer-state.js';
-import { SCHEDULES, type ScheduleName } from '../../train/schedule.js';
+import { OPTIMIZERS } from '../../train/optimizer-state.js';
+import { SCHEDULES } from '../../train/schedule.js';
+import type { ClassifierRunOptions } from '../run-classifier.js';
 import { optionsOf, type Catalog, type Defaults, type HelpTexts } from './define.js';
 import { float, int, oneOf } from './parsers.js';
 
-export interface RecipeValues {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerName;
-  momentum: number;
-  weightDecay: number;
-  schedule: ScheduleName;
-  seed: number;
-}
+export type RecipeValues = Pick<ClassifierRunOptions, 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'momentum' | 'weightDecay' | 'schedule' | 'seed'>;
 
 export const RECIPE_OPTIONS: Catalog<RecipeValues> = {
   epochs: { flags: '--epochs <n>', help: 'training epochs', parse: int(1) },

@@ -1,16 +1,10 @@
 /** Options of the synthetic segmentation scenes (`segment train`, `segment eval`). */
-import { TEST_SCENE_SEED } from '../run-segmentation.js';
+import { TEST_SCENE_SEED, type SegmentRunOptions } from '../run-segmentation.js';
 import { optionsOf, type Catalog, type Defaults, type HelpTexts } from './define.js';
 import { int } from './parsers.js';
 
-export interface SceneValues {
-  /** Seed of the training scenes (`segment train`) or of the test scenes (`segment eval`). */
-  sceneSeed?: number;
-  sceneSize: number;
-  trainScenes: number;
-  testScenes: number;
-  sheetScenes: number;
-}
+/** `sceneSeed` is that of the training scenes in `segment train`, of the test scenes in `segment eval`. */
+export type SceneValues = Pick<SegmentRunOptions, 'sceneSeed' | 'sceneSize' | 'trainScenes' | 'testScenes' | 'sheetScenes'>;
 
 export const SCENE_OPTIONS: Catalog<SceneValues> = {
   sceneSize: { flags: '--scene-size <n>', help: 'canvas side in pixels (divisible by 2^depth; item scales follow size/64)', parse: int(8) },
