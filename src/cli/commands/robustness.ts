@@ -15,10 +15,10 @@ import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { commandLine, provenance } from '../provenance.js';
 import { addOptions } from '../options/define.js';
-import { dataOptions } from '../options/data.js';
+import { dataOptions, type DataValues } from '../options/data.js';
 import { int, list } from '../options/parsers.js';
-import { recipeOptions } from '../options/recipe.js';
-import { backendOption, runControlOptions, selectBackend } from '../options/run-control.js';
+import { recipeOptions, type RecipeValues } from '../options/recipe.js';
+import { backendOption, runControlOptions, selectBackend, type RunControlValues } from '../options/run-control.js';
 
 interface TrainedInfo {
   dataset?: DatasetName;
@@ -89,6 +89,9 @@ function describe(m: LoadedModel): string {
   return i.arch ? `${i.arch}${i.width != null && i.width !== 1 ? `×${i.width}` : ''} pool=${i.pool ?? '?'} seed=${i.seed ?? '?'}` : m.dir;
 }
 
+type RobustnessValues = { model: string; baseline?: string; corruptions?: CorruptionName[]; shift: number; sequenceLength: number; json?: string }
+  & Partial<Pick<DataValues, 'dataset' | 'testLimit'>> & Pick<RecipeValues, 'seed' | 'batchSize'> & Pick<RunControlValues, 'quiet' | 'backend'>;
+
 export function robustnessCommand(): Command {
   const cmd = new Command('robustness')
     .description('evaluate a saved classifier under corruptions (errors, CE/mCE vs a baseline), random shifts (consistency) and perturbation sequences (flip rates)')
@@ -107,7 +110,7 @@ export function robustnessCommand(): Command {
     runControlOptions({ quiet: false }, { quiet: 'no progress output' }),
     backendOption(),
   )
-    .action(async (o) => {
+    .action(async (o: RobustnessValues) => {
       const command = commandLine();
       const t0 = performance.now();
       const backend = await selectBackend(o.backend);
@@ -115,7 +118,7 @@ export function robustnessCommand(): Command {
       const baseFile = o.baseline && existsSync(o.baseline) && statSync(o.baseline).isFile() ? loadBaselineJson(o.baseline) : undefined;
       const baseDir = o.baseline && !baseFile ? await loadSavedModel(o.baseline, '--baseline') : undefined;
       const base: LoadedModel | undefined = baseDir ?? baseFile;
-      const dataset = (o.dataset ?? main.info.dataset) as DatasetName | undefined;
+      const dataset = o.dataset ?? main.info.dataset;
       if (!dataset) throw new Error(`--dataset is required: ${join(o.model, 'results.json')} does not say which dataset the model was trained on`);
       if (base?.info.dataset && base.info.dataset !== dataset) {
         throw new Error(`the baseline was trained on ${base.info.dataset}, the evaluation uses ${dataset}`);
@@ -125,11 +128,11 @@ export function robustnessCommand(): Command {
       }
       const test = await testSet(dataset, o.testLimit, main.model);
       const opts = {
-        seed: o.seed as number,
-        corruptions: (o.corruptions ?? CORRUPTIONS) as CorruptionName[],
-        maxShift: o.shift as number,
-        sequenceLength: o.sequenceLength as number,
-        batchSize: o.batchSize as number,
+        seed: o.seed,
+        corruptions: o.corruptions ?? [...CORRUPTIONS],
+        maxShift: o.shift,
+        sequenceLength: o.sequenceLength,
+        batchSize: o.batchSize,
       };
       const run = (m: SavedModel, label: string): RobustnessResult => {
         let last = 0;
@@ -220,6 +223,8 @@ export function robustnessCommand(): Command {
     });
 }
 
+type CorruptionsValues = { sheet?: string; index: number; corruptions?: CorruptionName[]; scale: number } & Pick<DataValues, 'dataset'> & Pick<RecipeValues, 'seed'>;
+
 export function corruptionsCommand(): Command {
   const cmd = new Command('corruptions')
     .description('list the corruption suite; with --sheet, write a PNG contact sheet (rows: corruptions; columns: clean, severities 1-5) of one test image')
@@ -231,14 +236,14 @@ export function corruptionsCommand(): Command {
     new Option('--corruptions <list>', 'comma-separated corruptions (default: all)').argParser(list(CORRUPTIONS)),
     new Option('--scale <n>', 'upscaling of every tile').default(4).argParser(int(1)),
   )
-    .action(async (o) => {
-      const names = (o.corruptions ?? CORRUPTIONS) as CorruptionName[];
+    .action(async (o: CorruptionsValues) => {
+      const names = o.corruptions ?? [...CORRUPTIONS];
       if (!o.sheet) {
         console.log(markdownTable(['corruption', 'category'], names.map((c) => [c, CORRUPTION_CATEGORY[c]])));
         console.log('\nseverities 1-5; parameters in docs/corruptions.md. Pass --sheet FILE for a PNG contact sheet.');
         return;
       }
-      const test = toFloat32(await loadDataset(o.dataset as DatasetName, 'test'));
+      const test = toFloat32(await loadDataset(o.dataset, 'test'));
       if (o.index >= test.n) throw new Error(`--index ${o.index} is out of range: the ${o.dataset} test set has ${test.n} images`);
       const size = test.height * test.width * test.channels;
       const image = (test.images as Float32Array).slice(o.index * size, (o.index + 1) * size);
