@@ -1,7 +1,7 @@
 /** Command-line program definition (commander). Each subcommand lives in its own module. */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
-import { describeChoices } from './options.js';
+import { describeChoices } from './options/parsers.js';
 import { trainCommand, evalCommand } from './commands/train.js';
 import { demoCommand } from './commands/demo.js';
 import { segmentCommand } from './commands/segment.js';

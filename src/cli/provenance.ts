@@ -21,3 +21,8 @@ export function provenance(command?: string): Provenance;
 export function provenance(command?: string): Provenance {
   return { backend: tf.getBackend(), backendInfo: backendInfo(), liftpoolVersion: VERSION, ...(command != null ? { command } : {}), date: new Date().toISOString() };
 }
+
+/** This process's command line as `liftpool ARGS` (the `command` of its result files). */
+export function commandLine(): string {
+  return `liftpool ${process.argv.slice(2).join(' ')}`;
+}

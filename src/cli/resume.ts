@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { learningRateAt, type ScheduleName } from '../train/schedule.js';
 
-interface Resumable {
+export interface Resumable {
   epochs: number;
   lr: number;
   schedule: ScheduleName;

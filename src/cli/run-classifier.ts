@@ -8,9 +8,8 @@ import { buildClassifier, paramCount, type ArchName, type PoolName } from '../mo
 import { trainClassifier, type EpochStats, type OptimizerName, type ScheduleName, type TrainState } from '../train/index.js';
 import { faultPoint } from '../io/fault.js';
 import { LiftDownPool2D } from '../layers/index.js';
-import { resumeNotice, stopHooks, type LiftRunOptions, type RunControlOptions } from './run-common.js';
-import { createProgress } from './progress.js';
-import { resumeCheckpoint } from './resume.js';
+import type { ClassificationRecord } from '../report/collect.js';
+import { recordedOptions, startingPoint, stopHooks, withProgress, type LiftRunOptions, type RunControlOptions } from './run-common.js';
 import { RunDir } from './run-dir.js';
 import { provenance } from './provenance.js';
 
@@ -35,36 +34,21 @@ export interface ClassifierRunOptions extends LiftRunOptions, RunControlOptions 
   diagnoseEvery?: number;
 }
 
-export interface ClassifierResults {
-  dataset: string;
-  arch: string;
-  pool: string;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
+/** A run's results.json: the fields the report reads ({@link ClassificationRecord}, so the two cannot drift apart) and the rest. */
+export interface ClassifierResults extends ClassificationRecord {
   optimizer: string;
   schedule: string;
-  width: number;
-  trainSize: number;
-  testSize: number;
-  testAccuracy: number;
-  testError: number;
-  testLoss: number;
   perClassAccuracy: number[];
   confusion: number[][];
-  params: number;
+  testLoss: number;
   trainableParams: number;
   trainSeconds: number;
-  imagesPerSecond: number;
   history: EpochStats[];
   backend: string;
   backendInfo: unknown;
   liftpoolVersion: string;
-  command: string;
   /** The LiftPool layers' constraint settings (lift pools only). */
   lift?: { constraint: string; lambdaU: number; lambdaP: number; kernelSize: number };
-  date: string;
 }
 
 export interface PreparedData {
@@ -95,12 +79,6 @@ export function classifierResumeKeys(o: ClassifierRunOptions): (keyof Classifier
   return o.optimizer === 'sgd' ? [...keys, 'momentum'] : keys;
 }
 
-/** The options a run's checkpoint records (the ones that describe the run, not how it is shown). */
-function recordedOptions(o: ClassifierRunOptions): Partial<ClassifierRunOptions> {
-  const { quiet: _q, label: _l, shouldStop: _s, resume: _r, force: _f, refuseExisting: _e, ...rest } = o;
-  return rest;
-}
-
 export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData): Promise<ClassifierResults> {
   const run = o.out ? RunDir.open(o.out, { resume: o.resume, force: o.force, refuseExisting: o.refuseExisting }, recordedOptions(o)) : undefined;
   if (o.resume && !run) throw new Error('--resume needs --out DIR with a checkpoint');
@@ -108,39 +86,26 @@ export async function runClassifier(o: ClassifierRunOptions, data?: PreparedData
   try {
     const { train, test } = data ?? (await prepareData(o.dataset, o));
     let resume: TrainState<EpochStats> | undefined;
-    if (o.resume) {
-      const ck = await resumeCheckpoint<EpochStats, ClassifierRunOptions>(o.out, o, classifierResumeKeys(o));
-      model = ck.model;
-      resume = ck.state;
-      resumeNotice(resume, o.epochs, o.quiet);
-    } else {
-      model = buildClassifier(o.arch, {
-        pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
-        liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
-      });
-    }
+    ({ model, resume } = await startingPoint<EpochStats, ClassifierRunOptions>(o, classifierResumeKeys(o), () => buildClassifier(o.arch, {
+      pool: o.pool, inputShape: [train.height, train.width, train.channels], numClasses: train.numClasses, width: o.width, seed: o.seed,
+      liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+    })));
     const m = model;
     run?.begin(m);
-    const progress = createProgress(o.label ?? '', { quiet: o.quiet });
-    let result;
-    try {
-      result = await trainClassifier(m, train, {
-        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
-        schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
-        diagnostics: { every: o.diagnoseEvery },
-        onBatch: (p) => {
-          progress.batch(p);
-          faultPoint('batch done');
-        },
-        onEpoch: async (s, state) => {
-          progress.epoch(s, o.epochs);
-          await run?.save(m, state);
-        },
-        ...stopHooks<EpochStats>(run, m, progress, o.shouldStop),
-      });
-    } finally {
-      progress.stop();
-    }
+    const result = await withProgress(o, (progress) => trainClassifier(m, train, {
+      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.momentum, weightDecay: o.weightDecay,
+      schedule: o.schedule, seed: o.seed, augment: o.augment ? recommendedAugmentation(o.dataset) : undefined, test, resume,
+      diagnostics: { every: o.diagnoseEvery },
+      onBatch: (p) => {
+        progress.batch(p);
+        faultPoint('batch done');
+      },
+      onEpoch: async (s, state) => {
+        progress.epoch(s, o.epochs);
+        await run?.save(m, state);
+      },
+      ...stopHooks<EpochStats>(run, m, progress, o.shouldStop),
+    }));
     const final = result.final!;
     const pc = paramCount(m);
     const history = result.history;

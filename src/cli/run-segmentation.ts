@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName } from '../data/types.js';
-import { resumeNotice, stopHooks, type LiftRunOptions, type RunControlOptions } from './run-common.js';
+import { recordedOptions, startingPoint, stopHooks, withProgress, type LiftRunOptions, type RunControlOptions } from './run-common.js';
 import { loadScenes } from '../data/scenes-load.js';
 import { resolveSceneOptions, type SceneSet } from '../data/scenes.js';
 import { buildSegNet, paramCount, type DownUpName } from '../models/index.js';
@@ -14,8 +14,7 @@ import { trainSegmentation, type SegEpochStats, type SegEvalResult } from '../tr
 import type { TrainState } from '../train/loop.js';
 import { faultPoint } from '../io/fault.js';
 import { sceneSheet } from '../report/scene-sheet.js';
-import { createProgress } from './progress.js';
-import { resumeCheckpoint } from './resume.js';
+import type { SegmentationRecord } from '../report/collect.js';
 import { RunDir } from './run-dir.js';
 import { provenance } from './provenance.js';
 
@@ -56,29 +55,14 @@ export interface SegmentRunOptions extends LiftRunOptions, RunControlOptions {
   sheetScenes?: number;
 }
 
-export interface SegmentResults {
-  dataset: string;
-  downUp: string;
-  seed: number;
+/** A run's results.json: the fields the report reads ({@link SegmentationRecord}, so the two cannot drift apart) and the rest. */
+export interface SegmentResults extends SegmentationRecord {
   sceneSeed: number;
   testSceneSeed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
   schedule: string;
-  width: number;
-  depth: number;
   liftConstraint?: string;
   lambdaU: number;
   lambdaP: number;
-  trainScenes: number;
-  testScenes: number;
-  sceneSize: number;
-  /** Mean IoU over classes with a defined IoU, background included. */
-  mIoU: number;
-  /** The same, background left out. */
-  mIoUNoBackground: number;
-  pixelAccuracy: number;
   foregroundAccuracy: number;
   testLoss: number;
   /** Per class (background first); `null` for a class absent from both prediction and ground truth. */
@@ -86,17 +70,13 @@ export interface SegmentResults {
   classNames: string[];
   /** `confusion[truth][predicted]` pixel counts over the test scenes. */
   confusion: number[][];
-  params: number;
   trainableParams: number;
   trainSeconds: number;
   trainCpuSeconds: number;
-  imagesPerSecond: number;
   history: SegEpochStats[];
   backend: string;
   backendInfo: unknown;
   liftpoolVersion: string;
-  command: string;
-  date: string;
 }
 
 const nanToNull = (a: number[]) => a.map((v) => (Number.isNaN(v) ? null : v));
@@ -123,9 +103,8 @@ export const SEGMENT_RESUME_KEYS: readonly (keyof SegmentRunOptions)[] = [
 export async function runSegmentation(o: SegmentRunOptions, data?: { train: SceneSet; test: SceneSet }): Promise<SegmentResults> {
   if (o.liftKernelSize != null && (o.liftKernelSize < 1 || o.liftKernelSize % 2 === 0)) throw new Error(`--lift-kernel-size must be odd, got ${o.liftKernelSize}`);
   const sceneSeed = o.sceneSeed ?? o.seed;
-  const { quiet: _q, label: _l, shouldStop: _s, resume: _r, force: _f, refuseExisting: _e, ...recorded } = o;
   const run = o.out
-    ? RunDir.open(o.out, { resume: o.resume, force: o.force, refuseExisting: o.refuseExisting, extraOutputs: ['predictions.png'] }, { ...recorded, sceneSeed })
+    ? RunDir.open(o.out, { resume: o.resume, force: o.force, refuseExisting: o.refuseExisting, extraOutputs: ['predictions.png'] }, { ...recordedOptions(o), sceneSeed })
     : undefined;
   if (o.resume && !run) throw new Error('--resume needs --out DIR with a checkpoint');
   let model: tf.LayersModel | undefined;
@@ -134,38 +113,25 @@ export async function runSegmentation(o: SegmentRunOptions, data?: { train: Scen
     const train = data?.train ?? (await loadScenes(o.dataset, 'train', o.trainScenes, sceneSeed, sceneOpts));
     const test = data?.test ?? (await loadScenes(o.dataset, 'test', o.testScenes, TEST_SCENE_SEED, sceneOpts));
     let resume: TrainState<SegEpochStats> | undefined;
-    if (o.resume) {
-      const ck = await resumeCheckpoint<SegEpochStats, SegmentRunOptions>(o.out, { ...o, sceneSeed }, SEGMENT_RESUME_KEYS);
-      model = ck.model;
-      resume = ck.state;
-      resumeNotice(resume, o.epochs, o.quiet);
-    } else {
-      model = buildSegNet({
-        downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
-        activation: 'linear', liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
-      });
-    }
+    ({ model, resume } = await startingPoint<SegEpochStats, SegmentRunOptions>({ ...o, sceneSeed }, SEGMENT_RESUME_KEYS, () => buildSegNet({
+      downUp: o.downUp, inputShape: [train.size, train.size, 1], numClasses: train.numClasses, width: o.width, depth: o.depth, seed: o.seed,
+      activation: 'linear', liftConstraint: o.liftConstraint, lambdaU: o.lambdaU, lambdaP: o.lambdaP, liftKernelSize: o.liftKernelSize,
+    })));
     const m = model;
     run?.begin(m);
-    const progress = createProgress(o.label ?? '', { quiet: o.quiet });
-    let result;
-    try {
-      result = await trainSegmentation(m, train, {
-        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed, test, resume,
-        onBatch: (p) => {
-          progress.batch({ epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss, accuracy: p.pixelAccuracy, imagesPerSecond: p.imagesPerSecond });
-          faultPoint('batch done');
-        },
-        onEpoch: async (s, state) => {
-          await run?.save(m, state);
-          progress.epoch({ epoch: s.epoch, lr: s.lr, trainLoss: s.trainLoss, trainAccuracy: s.trainPixelAccuracy, testLoss: s.testLoss, testAccuracy: s.testPixelAccuracy, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond }, o.epochs);
-          if (!o.quiet) process.stderr.write(`${o.label ? `[${o.label}] ` : ''}  constraint loss ${fmt(s.trainConstraintLoss)}; test mIoU ${fmt(s.testMIoU)} (no background ${fmt(s.testMIoUNoBackground)}), pixel accuracy ${fmt(s.testPixelAccuracy)}\n`);
-        },
-        ...stopHooks<SegEpochStats>(run, m, progress, o.shouldStop),
-      });
-    } finally {
-      progress.stop();
-    }
+    const result = await withProgress(o, (progress) => trainSegmentation(m, train, {
+      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, schedule: o.schedule, seed: o.seed, test, resume,
+      onBatch: (p) => {
+        progress.batch({ epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss, accuracy: p.pixelAccuracy, imagesPerSecond: p.imagesPerSecond });
+        faultPoint('batch done');
+      },
+      onEpoch: async (s, state) => {
+        await run?.save(m, state);
+        progress.epoch({ epoch: s.epoch, lr: s.lr, trainLoss: s.trainLoss, trainAccuracy: s.trainPixelAccuracy, testLoss: s.testLoss, testAccuracy: s.testPixelAccuracy, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond }, o.epochs);
+        if (!o.quiet) process.stderr.write(`${o.label ? `[${o.label}] ` : ''}  constraint loss ${fmt(s.trainConstraintLoss)}; test mIoU ${fmt(s.testMIoU)} (no background ${fmt(s.testMIoUNoBackground)}), pixel accuracy ${fmt(s.testPixelAccuracy)}\n`);
+      },
+      ...stopHooks<SegEpochStats>(run, m, progress, o.shouldStop),
+    }));
     const final = result.final!;
     const pc = paramCount(m);
     const history = result.history;

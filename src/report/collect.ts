@@ -49,7 +49,9 @@ export interface SegmentationRecord extends Provenance {
   sceneSize: number;
   trainScenes: number;
   testScenes: number;
+  /** Mean IoU over classes with a defined IoU, background included. */
   mIoU: number;
+  /** The same, background left out. */
   mIoUNoBackground: number;
   pixelAccuracy: number;
   params: number;

@@ -16,7 +16,8 @@ import { median, timeMs } from '../bench-timing.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { markdownTable } from '../../report/markdown.js';
 import { VERSION } from '../../version.js';
-import { int, list } from '../options.js';
+import { commandLine } from '../provenance.js';
+import { int, list } from '../options/parsers.js';
 
 interface OpRow { shape: string; op: string; ms: number; ratioToConv: number }
 
@@ -187,7 +188,7 @@ export function benchCommand(): Command {
       console.log(markdownTable(['backend', 'pool', 'batch', 'images/s', 'ms/step', '× max', 'steps', 'peak RSS MiB'],
         trainRows.map((r) => [r.backend, r.pool, r.batch, r.imagesPerSecond.toFixed(1), r.msPerStep.toFixed(0), (r.imagesPerSecond / maxOf(r.backend)).toFixed(2), r.steps, r.peakRssMiB == null ? '—' : r.peakRssMiB.toFixed(0)])));
       if (o.json) {
-        writeFileAtomic(o.json, JSON.stringify({ liftpoolVersion: VERSION, command: `liftpool ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), backends: infos, ops: opRows, training: trainRows }, null, 2));
+        writeFileAtomic(o.json, JSON.stringify({ liftpoolVersion: VERSION, command: commandLine(), date: new Date().toISOString(), backends: infos, ops: opRows, training: trainRows }, null, 2));
         console.log(`\nwrote ${o.json}`);
       }
     });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../../layers/index.js';
-import { DATASET_NAMES, loadDataset, padDataset, subsetBalanced, toFloat32, type Dataset, type DatasetName } from '../../data/index.js';
+import { loadDataset, padDataset, subsetBalanced, toFloat32, type Dataset, type DatasetName } from '../../data/index.js';
 import { CORRUPTIONS, CORRUPTION_CATEGORY, type CorruptionName } from '../../data/corruptions.js';
 import { PERTURBATIONS } from '../../data/perturbations.js';
 import { paramCount } from '../../models/index.js';
@@ -13,9 +13,12 @@ import { corruptionContactSheet } from '../../report/contact-sheet.js';
 import { markdownTable } from '../../report/markdown.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { int, list, oneOf } from '../options.js';
-import { backendOption, selectBackend } from './train.js';
-import { provenance } from '../provenance.js';
+import { commandLine, provenance } from '../provenance.js';
+import { addOptions } from '../options/define.js';
+import { dataOptions, type DataValues } from '../options/data.js';
+import { int, list } from '../options/parsers.js';
+import { recipeOptions, type RecipeValues } from '../options/recipe.js';
+import { backendOption, runControlOptions, selectBackend, type RunControlValues } from '../options/run-control.js';
 
 interface TrainedInfo {
   dataset?: DatasetName;
@@ -86,30 +89,36 @@ function describe(m: LoadedModel): string {
   return i.arch ? `${i.arch}${i.width != null && i.width !== 1 ? `×${i.width}` : ''} pool=${i.pool ?? '?'} seed=${i.seed ?? '?'}` : m.dir;
 }
 
+type RobustnessValues = { model: string; baseline?: string; corruptions?: CorruptionName[]; shift: number; sequenceLength: number; json?: string }
+  & Partial<Pick<DataValues, 'dataset' | 'testLimit'>> & Pick<RecipeValues, 'seed' | 'batchSize'> & Pick<RunControlValues, 'quiet' | 'backend'>;
+
 export function robustnessCommand(): Command {
-  return new Command('robustness')
+  const cmd = new Command('robustness')
     .description('evaluate a saved classifier under corruptions (errors, CE/mCE vs a baseline), random shifts (consistency) and perturbation sequences (flip rates)')
     .requiredOption('--model <dir>', 'directory with model.json and weights.bin (from `liftpool train --out DIR`)')
-    .option('--baseline <dir|json>', 'baseline model (e.g. max pooling) for CE, mCE, relative mCE and flip-rate ratios: a model DIR, evaluated the same way, or the --json FILE of an earlier robustness run of it with the same settings (saves evaluating it again)')
-    .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').argParser(oneOf(DATASET_NAMES)))
-    .option('--test-limit <n>', 'use a class-balanced subset of N test images (the same subset as train/eval)', int(1))
-    .option('--seed <n>', 'seed of the corruptions, shifts and perturbation sequences', int(0), 0)
-    .option('--corruptions <list>', `comma-separated corruptions (default: all ${CORRUPTIONS.length})`, list(CORRUPTIONS))
-    .option('--shift <k>', 'largest shift (px) of the shift-consistency test: zero-padded shifts in [-k, k]; 0 skips it', int(0), 3)
-    .option('--sequence-length <n>', 'frames per perturbation sequence', int(2), 10)
-    .option('--batch-size <n>', 'images per predict call', int(1), 256)
-    .option('--json <file>', 'write every number to this JSON file')
-    .option('--quiet', 'no progress output', false)
-    .addOption(backendOption())
-    .action(async (o) => {
-      const command = `liftpool ${process.argv.slice(2).join(' ')}`;
+    .option('--baseline <dir|json>', 'baseline model (e.g. max pooling) for CE, mCE, relative mCE and flip-rate ratios: a model DIR, evaluated the same way, or the --json FILE of an earlier robustness run of it with the same settings (saves evaluating it again)');
+  return addOptions(cmd,
+    dataOptions({ dataset: undefined, testLimit: undefined }, {
+      dataset: 'dataset (default: the one the model was trained on)', testLimit: 'use a class-balanced subset of N test images (the same subset as train/eval)',
+    }),
+    recipeOptions({ seed: 0 }, { seed: 'seed of the corruptions, shifts and perturbation sequences' }),
+    new Option('--corruptions <list>', `comma-separated corruptions (default: all ${CORRUPTIONS.length})`).argParser(list(CORRUPTIONS)),
+    new Option('--shift <k>', 'largest shift (px) of the shift-consistency test: zero-padded shifts in [-k, k]; 0 skips it').default(3).argParser(int(0)),
+    new Option('--sequence-length <n>', 'frames per perturbation sequence').default(10).argParser(int(2)),
+    recipeOptions({ batchSize: 256 }, { batchSize: 'images per predict call' }),
+    new Option('--json <file>', 'write every number to this JSON file'),
+    runControlOptions({ quiet: false }, { quiet: 'no progress output' }),
+    backendOption(),
+  )
+    .action(async (o: RobustnessValues) => {
+      const command = commandLine();
       const t0 = performance.now();
       const backend = await selectBackend(o.backend);
       const main = await loadSavedModel(o.model, '--model');
       const baseFile = o.baseline && existsSync(o.baseline) && statSync(o.baseline).isFile() ? loadBaselineJson(o.baseline) : undefined;
       const baseDir = o.baseline && !baseFile ? await loadSavedModel(o.baseline, '--baseline') : undefined;
       const base: LoadedModel | undefined = baseDir ?? baseFile;
-      const dataset = (o.dataset ?? main.info.dataset) as DatasetName | undefined;
+      const dataset = o.dataset ?? main.info.dataset;
       if (!dataset) throw new Error(`--dataset is required: ${join(o.model, 'results.json')} does not say which dataset the model was trained on`);
       if (base?.info.dataset && base.info.dataset !== dataset) {
         throw new Error(`the baseline was trained on ${base.info.dataset}, the evaluation uses ${dataset}`);
@@ -119,11 +128,11 @@ export function robustnessCommand(): Command {
       }
       const test = await testSet(dataset, o.testLimit, main.model);
       const opts = {
-        seed: o.seed as number,
-        corruptions: (o.corruptions ?? CORRUPTIONS) as CorruptionName[],
-        maxShift: o.shift as number,
-        sequenceLength: o.sequenceLength as number,
-        batchSize: o.batchSize as number,
+        seed: o.seed,
+        corruptions: o.corruptions ?? [...CORRUPTIONS],
+        maxShift: o.shift,
+        sequenceLength: o.sequenceLength,
+        batchSize: o.batchSize,
       };
       const run = (m: SavedModel, label: string): RobustnessResult => {
         let last = 0;
@@ -214,23 +223,27 @@ export function robustnessCommand(): Command {
     });
 }
 
+type CorruptionsValues = { sheet?: string; index: number; corruptions?: CorruptionName[]; scale: number } & Pick<DataValues, 'dataset'> & Pick<RecipeValues, 'seed'>;
+
 export function corruptionsCommand(): Command {
-  return new Command('corruptions')
+  const cmd = new Command('corruptions')
     .description('list the corruption suite; with --sheet, write a PNG contact sheet (rows: corruptions; columns: clean, severities 1-5) of one test image')
-    .option('--sheet <file>', 'write the contact sheet PNG here')
-    .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
-    .option('--index <i>', 'index of the test image', int(0), 0)
-    .option('--seed <n>', 'seed of the random corruptions', int(0), 0)
-    .option('--corruptions <list>', 'comma-separated corruptions (default: all)', list(CORRUPTIONS))
-    .option('--scale <n>', 'upscaling of every tile', int(1), 4)
-    .action(async (o) => {
-      const names = (o.corruptions ?? CORRUPTIONS) as CorruptionName[];
+    .option('--sheet <file>', 'write the contact sheet PNG here');
+  return addOptions(cmd,
+    dataOptions({ dataset: 'fashion-mnist' }),
+    new Option('--index <i>', 'index of the test image').default(0).argParser(int(0)),
+    recipeOptions({ seed: 0 }, { seed: 'seed of the random corruptions' }),
+    new Option('--corruptions <list>', 'comma-separated corruptions (default: all)').argParser(list(CORRUPTIONS)),
+    new Option('--scale <n>', 'upscaling of every tile').default(4).argParser(int(1)),
+  )
+    .action(async (o: CorruptionsValues) => {
+      const names = o.corruptions ?? [...CORRUPTIONS];
       if (!o.sheet) {
         console.log(markdownTable(['corruption', 'category'], names.map((c) => [c, CORRUPTION_CATEGORY[c]])));
         console.log('\nseverities 1-5; parameters in docs/corruptions.md. Pass --sheet FILE for a PNG contact sheet.');
         return;
       }
-      const test = toFloat32(await loadDataset(o.dataset as DatasetName, 'test'));
+      const test = toFloat32(await loadDataset(o.dataset, 'test'));
       if (o.index >= test.n) throw new Error(`--index ${o.index} is out of range: the ${o.dataset} test set has ${test.n} images`);
       const size = test.height * test.width * test.channels;
       const image = (test.images as Float32Array).slice(o.index * size, (o.index + 1) * size);

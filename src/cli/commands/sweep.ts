@@ -5,14 +5,18 @@
  */
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { DATASET_NAMES } from '../../data/index.js';
-import { ARCH_NAMES, DOWN_UP_NAMES, POOL_NAMES, type PoolName } from '../../models/index.js';
-import { int, float, oneOf, list } from '../options.js';
-import { CONSTRAINT_FORMS } from '../../lifting/index.js';
+import { DOWN_UP_NAMES } from '../../models/index.js';
 import { freeCores, runJobs, type Job } from '../jobs.js';
 import { createSweepProgress } from '../sweep-progress.js';
+import { commandLine } from '../provenance.js';
+import { addOptions } from '../options/define.js';
+import { dataOptions } from '../options/data.js';
+import { liftOptions } from '../options/lift.js';
+import { modelOptions } from '../options/model.js';
+import { int, intList, list, oneOf } from '../options/parsers.js';
+import { recipeOptions } from '../options/recipe.js';
+import { runControlOptions } from '../options/run-control.js';
 import { writeTables } from './table.js';
-import { BACKENDS } from './train.js';
 
 const TASKS = ['classify', 'segment'] as const;
 type Task = (typeof TASKS)[number];
@@ -74,30 +78,34 @@ export function planSweep(o: Record<string, unknown>, given: (key: string) => bo
   return { task, jobs };
 }
 
+/** Help of an option whose default, when not given, is the child command's. */
+const childDefault = (what: string) => `${what} (segment: default that of segment train)`;
+
 export function sweepCommand(): Command {
-  return new Command('sweep')
-    .description('train every pool x seed (--task segment: every down/up pair x seed) into DIR/<name>/seed<S>, --jobs N child processes at once; finished runs are skipped and interrupted ones resume from their checkpoint; then DIR/table.md')
-    .addOption(new Option('--task <name>', 'classify (liftpool train) or segment (liftpool segment train)').default('classify').argParser(oneOf(TASKS)))
-    .addOption(new Option('--dataset <name>', 'dataset (segment: default mnist)').default('fashion-mnist').argParser(oneOf(DATASET_NAMES)))
-    .addOption(new Option('--arch <name>', 'architecture').default('vgg13').argParser(oneOf(ARCH_NAMES)))
-    .option('--pools <list>', 'pools (classify)', list(POOL_NAMES), ['max', 'avg', 'skip', 'blur', 'wavelet', 'lift'] as PoolName[])
-    .option('--down-ups <list>', `down/up pairs (segment; default all: ${DOWN_UP_NAMES.join(',')})`, list(DOWN_UP_NAMES))
-    .option('--seeds <list>', 'comma-separated seeds', (v: string) => v.split(',').map((s) => int(0)(s.trim())), [0, 1, 2])
-    .option('--epochs <n>', 'epochs (segment: default that of segment train)', int(1), 3)
-    .option('--batch-size <n>', 'batch size (segment: default that of segment train)', int(1), 32)
-    .option('--lr <x>', 'learning rate (segment: default that of segment train)', float(0, true), 3e-3)
-    .option('--width <x>', 'width multiplier (segment: default that of segment train)', float(0, true), 0.25)
-    .option('--train-limit <n>', 'class-balanced training subset (classify; default the whole training set)', int(1))
-    .option('--test-limit <n>', 'class-balanced test subset (classify; default the whole test set)', int(1))
-    .addOption(new Option('--constraint <form>', "LiftPool constraint form (default: that of the child command, i.e. the layer's)").argParser(oneOf(CONSTRAINT_FORMS)))
-    .option('--lambda-u <x>', 'LiftPool λ_u (default: that of the child command, i.e. the layer\'s)', float(0))
-    .option('--lambda-p <x>', 'LiftPool λ_p (default: that of the child command, i.e. the layer\'s)', float(0))
-    .option('--lift-kernel-size <k>', 'LiftPool predict/update kernel size (default: the layer\'s)', int(1))
-    .option('--no-augment', 'disable augmentation (classify)')
-    .option('--jobs <n>', 'training processes at once (default: free cores = available parallelism minus load, at least 1)', int(1))
-    .option('--out <dir>', 'output directory', 'runs/sweep')
-    .option('--quiet', 'no progress output', false)
-    .addOption(new Option('--backend <name>', 'TF.js backend of every run (default: the child command\'s)').argParser(oneOf(BACKENDS)))
+  const sweep = new Command('sweep')
+    .description('train every pool x seed (--task segment: every down/up pair x seed) into DIR/<name>/seed<S>, --jobs N child processes at once; finished runs are skipped and interrupted ones resume from their checkpoint; then DIR/table.md');
+  return addOptions(sweep,
+    new Option('--task <name>', 'classify (liftpool train) or segment (liftpool segment train)').default('classify').argParser(oneOf(TASKS)),
+    dataOptions({ dataset: 'fashion-mnist' }, { dataset: 'dataset (segment: default mnist)' }),
+    modelOptions({ arch: 'vgg13', pools: ['max', 'avg', 'skip', 'blur', 'wavelet', 'lift'] }, { pools: 'pools (classify)' }),
+    new Option('--down-ups <list>', `down/up pairs (segment; default all: ${DOWN_UP_NAMES.join(',')})`).argParser(list(DOWN_UP_NAMES)),
+    new Option('--seeds <list>', 'comma-separated seeds').default([0, 1, 2]).argParser(intList(0)),
+    recipeOptions({ epochs: 3, batchSize: 32, lr: 3e-3 }, { epochs: childDefault('epochs'), batchSize: childDefault('batch size'), lr: childDefault('learning rate') }),
+    modelOptions({ width: 0.25 }, { width: childDefault('width multiplier') }),
+    dataOptions({ trainLimit: undefined, testLimit: undefined }, {
+      trainLimit: 'class-balanced training subset (classify; default the whole training set)', testLimit: 'class-balanced test subset (classify; default the whole test set)',
+    }),
+    liftOptions({ constraint: undefined, lambdaU: undefined, lambdaP: undefined, liftKernelSize: undefined }, {
+      constraint: "LiftPool constraint form (default: that of the child command, i.e. the layer's)",
+      lambdaU: "LiftPool λ_u (default: that of the child command, i.e. the layer's)",
+      lambdaP: "LiftPool λ_p (default: that of the child command, i.e. the layer's)",
+      liftKernelSize: "LiftPool predict/update kernel size (default: the layer's)",
+    }),
+    dataOptions({ augment: undefined }, { augment: 'disable augmentation (classify)' }),
+    new Option('--jobs <n>', 'training processes at once (default: free cores = available parallelism minus load, at least 1)').argParser(int(1)),
+    runControlOptions({ out: 'runs/sweep', quiet: false }, { quiet: 'no progress output' }),
+    runControlOptions({ backend: undefined }, { backend: 'TF.js backend of every run (default: the child command\'s)' }),
+  )
     .argument('[child-options...]', 'further options for every child run, after -- (e.g. -- --scene-size 32 --train-scenes 2000)')
     .action(async (extra: string[], o: Record<string, unknown>, cmd: Command) => {
       const given = (key: string) => cmd.getOptionValueSource(key) !== undefined && cmd.getOptionValueSource(key) !== 'default';
@@ -106,7 +114,7 @@ export function sweepCommand(): Command {
       }
       const plan = planSweep(o, given, extra);
       const parallel = (o.jobs as number | undefined) ?? freeCores();
-      const command = `liftpool ${process.argv.slice(2).join(' ')}`;
+      const command = commandLine();
       if (!o.quiet) process.stderr.write(`sweep: ${plan.jobs.length} runs into ${o.out as string}, ${parallel} at once\n`);
       const progress = createSweepProgress(plan.jobs.length, parallel, { quiet: o.quiet as boolean });
       const abort = new AbortController();

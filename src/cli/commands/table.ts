@@ -11,6 +11,9 @@ import { classificationExperiments, segmentationExperiments } from '../../report
 import { robustnessExperiments } from '../../report/robustness.js';
 import { experimentTable, robustnessTable } from '../../report/tables.js';
 import { markdownTable } from '../../report/markdown.js';
+import { commandLine } from '../provenance.js';
+import { addOptions } from '../options/define.js';
+import { runControlOptions } from '../options/run-control.js';
 
 const KINDS = ['classification', 'robustness', 'segmentation'] as const;
 
@@ -63,12 +66,13 @@ export function writeTables(dir: string, dirs: readonly string[], command: strin
 }
 
 export function tableCommand(): Command {
-  return new Command('table')
+  const cmd = new Command('table')
     .description('tables (mean ± std over seeds, paired Δ to max / max-maxunpool with 95% CI; robustness mCE etc.) of the result files below DIR...; writes table.md and table.json into the first DIR (or --out)')
-    .argument('<dirs...>', 'directories with results.json / robustness JSON files (searched recursively)')
-    .addOption(new Option('--kind <kind>', 'only this kind of result').choices(KINDS))
-    .option('--out <dir>', 'where to write table.md and table.json (default: the first DIR)')
-    .action((dirs: string[], o: { kind?: ResultKind; out?: string }) => {
-      console.log(writeTables(o.out ?? dirs[0], dirs, `liftpool ${process.argv.slice(2).join(' ')}`, o.kind ? [o.kind] : undefined));
-    });
+    .argument('<dirs...>', 'directories with results.json / robustness JSON files (searched recursively)');
+  return addOptions(cmd,
+    new Option('--kind <kind>', 'only this kind of result').choices(KINDS),
+    runControlOptions({ out: undefined }, { out: 'where to write table.md and table.json (default: the first DIR)' }),
+  ).action((dirs: string[], o: { kind?: ResultKind; out?: string }) => {
+    console.log(writeTables(o.out ?? dirs[0], dirs, commandLine(), o.kind ? [o.kind] : undefined));
+  });
 }

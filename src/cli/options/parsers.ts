@@ -1,12 +1,22 @@
 /** Argument parsers for commander options: each throws a clear message naming the option. */
 import { InvalidArgumentError, type Command } from 'commander';
 
-export function int(min = 1) {
+/** An integer >= `min` (and <= `max` when given). */
+export function int(min = 1, max?: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min || (max != null && n > max)) {
+      throw new InvalidArgumentError(`expected an integer ${max == null ? `>= ${min}` : `from ${min} to ${max}`}, got '${v}'`);
+    }
     return n;
   };
+}
+
+/** An odd integer >= 1 (a kernel size). */
+export function oddInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n % 2 === 0) throw new InvalidArgumentError(`expected an odd integer >= 1, got '${v}'`);
+  return n;
 }
 
 export function float(min = 0, exclusive = false) {
@@ -33,6 +43,12 @@ export function oneOf<T extends string>(choices: readonly T[]): ChoiceParser<T> 
 export function list<T extends string>(choices: readonly T[]): ChoiceParser<T[]> {
   const one = oneOf(choices);
   return Object.assign((v: string): T[] => v.split(',').map((s) => one(s.trim())), { choices, listOf: true });
+}
+
+/** Comma-separated integers >= `min`. */
+export function intList(min = 0) {
+  const one = int(min);
+  return (v: string): number[] => v.split(',').map((s) => one(s.trim()));
 }
 
 /** Append the allowed values to the help text of every option of `cmd` (and its subcommands) parsed by {@link oneOf} or {@link list}. */
