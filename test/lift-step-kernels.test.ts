@@ -1,6 +1,6 @@
 /**
- * The whole-lifting-step kernels on wasm (`LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`,
- * `LiftPoolOddResidualGrad`; src/lifting/fused-step.ts, native/lift_step.c) against the split path
+ * The whole-lifting-step kernels on wasm (`LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`;
+ * src/lifting/fused-step.ts, native/lift_step.c) against the split path
  * (even/odd copies, the filter kernels, separate subtract/add) they replace: values, constraint
  * losses and the gradients w.r.t. the input and every weight are bit-identical (the float32 bit
  * patterns, signed zeros included) for liftDown1d along both axes and liftDown2d, odd and even

@@ -22,6 +22,3 @@ export const LIFT_STEP_GRAD = 'LiftPoolStepGrad';
 
 /** `u = s − x_odd` on the un-split input (wasm: ./kernels/lift-odd-residual.ts). */
 export const LIFT_ODD_RESIDUAL = 'LiftPoolOddResidual';
-
-/** The input gradient of {@link LIFT_ODD_RESIDUAL}: `dx_even = −0, dx_odd = −du` (the same file). */
-export const LIFT_ODD_RESIDUAL_GRAD = 'LiftPoolOddResidualGrad';

@@ -7,13 +7,13 @@
  * A backend offers the filter kernels by registering both `LiftPoolFilter` and `LiftPoolFilterGrad`
  * (./kernel-names.ts) and, where whether they can run depends on the backend instance (the wasm
  * build: the module must instantiate on the backend's memory), a gate. It offers the whole-step
- * kernels by registering `LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual` and
- * `LiftPoolOddResidualGrad` as well (under the same gate). This module imports no backend code.
+ * kernels by registering `LiftPoolStep`, `LiftPoolStepGrad` and `LiftPoolOddResidual` as well
+ * (under the same gate). This module imports no backend code.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD, LIFT_STEP, LIFT_STEP_GRAD } from './kernel-names.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD } from './kernel-names.js';
 
-export { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD, LIFT_STEP, LIFT_STEP_GRAD };
+export { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD };
 
 type Gate = (backend: object) => boolean;
 
@@ -60,10 +60,10 @@ export function setLiftStepKernels(on: boolean): boolean {
 
 /**
  * True when a learned lifting step runs as whole-step kernels of the active backend: switched on,
- * the filter kernels usable ({@link liftFilterKernels}) and the four step kernels registered.
+ * the filter kernels usable ({@link liftFilterKernels}) and the three step kernels registered.
  */
 export function liftStepKernels(): boolean {
   if (!stepKernelsOn || !liftFilterKernels()) return false;
   const name = tf.getBackend();
-  return [LIFT_STEP, LIFT_STEP_GRAD, LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD].every((k) => tf.getKernel(k, name) != null);
+  return [LIFT_STEP, LIFT_STEP_GRAD, LIFT_ODD_RESIDUAL].every((k) => tf.getKernel(k, name) != null);
 }

@@ -9,7 +9,7 @@
  * - the LiftPool kernels of the project's wasm module (./wasm-module.ts, built for both the
  *   single-threaded and the threaded build): the filter's `LiftPoolFilter`, `LiftPoolFilterGrad`
  *   and the whole lifting step's `LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`,
- *   `LiftPoolOddResidualGrad`, registered only where they are wanted (see {@link liftFilterKernelsWanted}).
+ *   registered only where they are wanted (see {@link liftFilterKernelsWanted}).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -21,7 +21,7 @@ import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input
 import { identityConfig } from './kernels/identity.js';
 import { liftFilterGradConfig } from './kernels/lift-filter-grad.js';
 import { liftFilterConfig } from './kernels/lift-filter.js';
-import { liftOddResidualConfig, liftOddResidualGradConfig } from './kernels/lift-odd-residual.js';
+import { liftOddResidualConfig } from './kernels/lift-odd-residual.js';
 import { liftStepGradConfig } from './kernels/lift-step-grad.js';
 import { liftStepConfig } from './kernels/lift-step.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -34,7 +34,7 @@ import { splitVConfig } from './kernels/split-v.js';
 import { sumConfig } from './kernels/sum.js';
 import { tileConfig } from './kernels/tile.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
-import { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD, LIFT_STEP, LIFT_STEP_GRAD } from './kernel-names.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD } from './kernel-names.js';
 import { wasmModuleUsable } from './wasm-module.js';
 
 /** Kernels the wasm backend lacks (a kernel someone else registered under the name is left alone). */
@@ -48,7 +48,6 @@ const ADDED: readonly tf.KernelConfig[] = [
   liftStepConfig,
   liftStepGradConfig,
   liftOddResidualConfig,
-  liftOddResidualGradConfig,
 ];
 
 /** Kernels that replace the wasm backend's own (kept, see `wasmKernel` in ./kernels/shared.ts). */
@@ -72,7 +71,7 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [...ADDED, ...REPLACED].
 const ours = new Set<tf.KernelFunc>([...ADDED, ...REPLACED].map((k) => k.kernelFunc));
 const replaced = new Set(REPLACED);
 /** The LiftPool kernels of the project's wasm module: the filter's and the whole lifting step's. */
-const LIFT_FILTER_KERNELS = new Set([LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_STEP, LIFT_STEP_GRAD, LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD]);
+const LIFT_FILTER_KERNELS = new Set([LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_STEP, LIFT_STEP_GRAD, LIFT_ODD_RESIDUAL]);
 
 /**
  * Whether the LiftPool kernels (filter and lifting step) should be registered at all: not when

@@ -42,7 +42,6 @@ export interface WasmModuleEntries {
   liftStepForward: EntryFn;
   liftStepBackward: EntryFn;
   liftOddResidual: EntryFn;
-  liftOddResidualBackward: EntryFn;
   copyRuns: CopyRuns;
 }
 
@@ -77,7 +76,6 @@ export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
       liftStepForward: exports.lift_step_forward as EntryFn,
       liftStepBackward: exports.lift_step_backward as EntryFn,
       liftOddResidual: exports.lift_odd_residual as EntryFn,
-      liftOddResidualBackward: exports.lift_odd_residual_backward as EntryFn,
       copyRuns: exports.copy_runs as CopyRuns,
     };
     instances.set(memory, f);

@@ -1,28 +1,30 @@
 /**
  * A learned lifting step as whole-step kernels of the active backend (where it has them; see
  * `liftStepKernels` in ../backend/lift-filter-dispatch.ts), each a `tf.customGrad` op calling the
- * kernels by name (`LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`,
- * `LiftPoolOddResidualGrad`; on wasm native/lift_step.c). They read the even and odd samples of
- * the un-split input with strides, so the even/odd split copies (and their concatenating
- * gradients) and the separate subtract/add launches around the predict/update filter go away:
+ * kernels by name (`LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`; on wasm
+ * native/lift_step.c). They read the even and odd samples of the un-split input with strides, so
+ * the even/odd split copies (and their concatenating gradients) and the separate subtract/add
+ * launches around the predict/update filter go away:
  *
- * - `predictStep(r)`: `d = x_odd − P(x_even)`; backward: dx_even = P's input gradient for −dd,
- *   dx_odd = dd;
- * - `updateStep(r, d)`: `s = x_even + U(d)`; backward: dd = U's input gradient, dx_even = ds,
- *   dx_odd = −0;
- * - `oddResidual(s, r)`: `u = s − x_odd` (for the constraint `L_u`); backward: ds = du,
- *   dx_even = −0, dx_odd = −du.
+ * - predict: `d = x_odd − P(x_even)`;
+ * - update: `s = x_even + U(d)`;
+ * - residual (for the constraint `L_u`): `u = s − x_odd`.
  *
  * `r` is the input, even along the axis, reshaped so that each row holds an even sample followed
- * by its odd one ({@link stepInput}); it is consumed by these ops only, so TF.js sums their
- * contributions to its gradient before anything else sees it. The filter arithmetic is that of
- * the filter kernels, the subtract/add those of the split path, and −0 is the additive identity,
- * so values and gradients equal the split path's bit for bit. No backend is named here.
+ * by its odd one ({@link stepInput}). Only the predict op takes `r` as an input of the gradient
+ * tape; the update and residual ops read it from their closure and leave the gradients of s and u
+ * (TF.js runs their backward first: they come later on the tape) for the predict op's backward,
+ * whose kernel writes the whole gradient of `r` in one pass: even samples `dz_P + ds`, odd ones
+ * `−du + dd`, the two-term sums the split path forms per half, in the same float operations. So
+ * no zero-filled contributions and no full-size additions of them, and values and gradients equal
+ * the split path's bit for bit. (The gradients are left for one backward pass of one forward
+ * call; differentiating the same recorded forward twice, which TF.js does not do for customGrad
+ * ops, is not supported.) No backend is named here.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LiftAxis, LiftFilterWeights, PadMode } from './types.js';
 import { padIndexMap } from './fused-filter.js';
-import { LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD, LIFT_STEP, LIFT_STEP_GRAD } from '../backend/lift-filter-dispatch.js';
+import { LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD } from '../backend/lift-filter-dispatch.js';
 
 /**
  * The input `x` (even length along the axis) seen as rows of an even sample followed by the odd
@@ -47,98 +49,78 @@ function geometry(r: tf.Tensor4D, axis: LiftAxis): Geometry {
   return { outer: n, len: a, inner: (b / 2) * q, shape: [n, a, b / 2, q] };
 }
 
-type Weights = [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D];
-type PredictFn = (r: tf.Tensor4D, ...w: Weights) => tf.Tensor4D;
-type UpdateFn = (r: tf.Tensor4D, d: tf.Tensor4D, ...w: Weights) => tf.Tensor4D;
-type ResidualFn = (s: tf.Tensor4D, r: tf.Tensor4D) => tf.Tensor4D;
-
-/** The kernels' attributes and the pad index map (on the backend) of one call. */
-function prepare(r: tf.Tensor4D, dk: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predict' | 'update') {
-  const geo = geometry(r, axis);
-  const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
-  const idx = tf.tensor1d(padIndexMap(geo.len, (k - 1) / 2, padMode), 'int32');
-  return { attrs: { ...geo, step } as unknown as tf.NamedAttrMap, idx, c: geo.shape[3] };
-}
-
-/** Runs the step's backward kernel; the pointwise kernel's gradient back in its [1,1,c,c] shape. */
-function stepGrad(inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap, c: number): tf.Tensor[] {
-  const out = tf.engine().runKernel(LIFT_STEP_GRAD, inputs, attrs) as tf.Tensor[];
-  const dpk = out[out.length - 2];
-  out[out.length - 2] = tf.reshape(dpk, [1, 1, c, c]);
-  dpk.dispose();
-  return out;
-}
-
-const cache = new Map<string, unknown>();
-
-function cached<T>(key: string, make: () => T): T {
-  let fn = cache.get(key) as T | undefined;
-  if (fn === undefined) {
-    fn = make();
-    cache.set(key, fn);
-  }
-  return fn;
-}
-
+type FilterOp = (z: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D) => tf.Tensor4D;
 const customGrad = <T>(body: unknown): T => tf.customGrad(body as Parameters<typeof tf.customGrad>[0]) as unknown as T;
 
-function predictFn(axis: LiftAxis, padMode: PadMode): PredictFn {
-  return cached(`predict/${axis}/${padMode}`, () => customGrad<PredictFn>(
-    (r: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      const { attrs, idx, c } = prepare(r, dk, axis, padMode, 'predict');
-      const pk2 = tf.reshape(pk, [c, c]);
-      const [hid, y, d] = tf.engine().runKernel(LIFT_STEP, { x: r, dk, db, pk: pk2, pb, idx }, attrs) as tf.Tensor[];
-      save([r, hid, y, dk, pk2, idx]);
-      const gradFunc = (dd: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [rs, hids, ys, dks, pk2s, idxs] = saved;
-        return stepGrad({ g: dd, y: ys, hid: hids, x: rs, dk: dks, pk: pk2s, idx: idxs }, attrs, c);
-      };
-      return { value: d, gradFunc };
-    }));
+/** Gradients of the update and residual outputs, left by their backward for the predict op's. */
+interface Pending {
+  ds?: tf.Tensor;
+  du?: tf.Tensor;
 }
 
-function updateFn(axis: LiftAxis, padMode: PadMode): UpdateFn {
-  return cached(`update/${axis}/${padMode}`, () => customGrad<UpdateFn>(
-    (r: tf.Tensor4D, d: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      const { attrs, idx, c } = prepare(r, dk, axis, padMode, 'update');
-      const pk2 = tf.reshape(pk, [c, c]);
-      const [hid, y, s] = tf.engine().runKernel(LIFT_STEP, { x: r, d, dk, db, pk: pk2, pb, idx }, attrs) as tf.Tensor[];
-      save([r, d, hid, y, dk, pk2, idx]);
-      const gradFunc = (ds: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [rs, dSaved, hids, ys, dks, pk2s, idxs] = saved;
-        return stepGrad({ g: ds, y: ys, hid: hids, x: rs, d: dSaved, dk: dks, pk: pk2s, idx: idxs }, attrs, c);
-      };
-      return { value: s, gradFunc };
-    }));
-}
-
-function residualFn(axis: LiftAxis): ResidualFn {
-  return cached(`residual/${axis}`, () => customGrad<ResidualFn>((s: tf.Tensor4D, r: tf.Tensor4D, save: tf.GradSaveFunc) => {
-    const { outer, len, inner } = geometry(r, axis);
-    const attrs = { rows: outer * len, inner };
-    const u = tf.engine().runKernel(LIFT_ODD_RESIDUAL, { s, x: r }, attrs) as tf.Tensor4D;
-    save([r]);
-    const gradFunc = (du: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const dr = tf.engine().runKernel(LIFT_ODD_RESIDUAL_GRAD, { g: du, x: saved[0] }, attrs) as tf.Tensor;
-      return [tf.reshape(du, s.shape), dr];
+/**
+ * One filter op of the step (`predict`: its input is r; `update`: its input is d, r read from the
+ * closure): the kernel forward and the backward kernel, the pointwise kernel's gradient back in
+ * its [1,1,c,c] shape.
+ */
+function filterOp(r: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predict' | 'update', pending: Pending): FilterOp {
+  const geo = geometry(r, axis);
+  const attrs = { ...geo, step } as unknown as tf.NamedAttrMap;
+  const c = geo.shape[3];
+  return customGrad<FilterOp>((z: tf.Tensor4D, dk: tf.Tensor4D, db: tf.Tensor1D, pk: tf.Tensor4D, pb: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const k = axis === 'width' ? dk.shape[1] : dk.shape[0];
+    const idx = tf.tensor1d(padIndexMap(geo.len, (k - 1) / 2, padMode), 'int32');
+    const pk2 = tf.reshape(pk, [c, c]);
+    const inputs: tf.NamedTensorMap = step === 'predict' ? { x: z, dk, db, pk: pk2, pb, idx } : { x: r, d: z, dk, db, pk: pk2, pb, idx };
+    const [hid, y, out] = tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[];
+    save([z, hid, y, dk, pk2, idx]);
+    const gradFunc = (g: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [zs, hids, ys, dks, pk2s, idxs] = saved;
+      const grad: tf.NamedTensorMap = { g, y: ys, hid: hids, dk: dks, pk: pk2s, idx: idxs };
+      if (step === 'update') {
+        grad.d = zs;
+        pending.ds = g;
+      } else {
+        grad.x = zs;
+        if (pending.ds) grad.gs = pending.ds;
+        if (pending.du) grad.gu = pending.du;
+        pending.ds = pending.du = undefined;
+      }
+      const res = tf.engine().runKernel(LIFT_STEP_GRAD, grad, attrs) as tf.Tensor[];
+      const dpk = res[3];
+      res[3] = tf.reshape(dpk, [1, 1, c, c]);
+      dpk.dispose();
+      return res;
     };
-    return { value: u, gradFunc };
-  }));
+    return { value: out, gradFunc };
+  });
 }
 
-const weightsOf = (w: LiftFilterWeights): Weights => [w.depthwiseKernel, w.depthwiseBias, w.pointwiseKernel, w.pointwiseBias];
-
-/** `d = x_odd − P(x_even)` for `r = stepInput(x, axis)`. Shapes are assumed validated. */
-export function predictStep(r: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
-  return predictFn(axis, padMode)(r, ...weightsOf(w));
+export interface LearnedStep {
+  s: tf.Tensor4D;
+  d: tf.Tensor4D;
+  /** `u = s − x_odd`, for the constraint loss `L_u`. */
+  residual(): tf.Tensor4D;
 }
 
-/** `s = x_even + U(d)` for `r = stepInput(x, axis)`. */
-export function updateStep(r: tf.Tensor4D, d: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
-  return updateFn(axis, padMode)(r, d, ...weightsOf(w));
-}
+const weightsOf = (w: LiftFilterWeights) => [w.depthwiseKernel, w.depthwiseBias, w.pointwiseKernel, w.pointwiseBias] as const;
 
-/** `u = s − x_odd` for `r = stepInput(x, axis)`. */
-export function oddResidual(s: tf.Tensor4D, r: tf.Tensor4D, axis: LiftAxis): tf.Tensor4D {
-  return residualFn(axis)(s, r);
+/**
+ * A learned lifting step on `r = stepInput(x, axis)` with the predict/update filters `p`, `u`.
+ * Shapes are assumed validated.
+ */
+export function learnedStep(r: tf.Tensor4D, p: LiftFilterWeights, u: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): LearnedStep {
+  const pending: Pending = {};
+  const d = filterOp(r, axis, padMode, 'predict', pending)(r, ...weightsOf(p));
+  const s = filterOp(r, axis, padMode, 'update', pending)(d, ...weightsOf(u));
+  const { outer, len, inner } = geometry(r, axis);
+  const residual = customGrad<(s: tf.Tensor4D) => tf.Tensor4D>((sIn: tf.Tensor4D) => {
+    const value = tf.engine().runKernel(LIFT_ODD_RESIDUAL, { s: sIn, x: r }, { rows: outer * len, inner }) as tf.Tensor4D;
+    const gradFunc = (du: tf.Tensor): tf.Tensor[] => {
+      pending.du = du;
+      return [tf.reshape(du, sIn.shape)];
+    };
+    return { value, gradFunc };
+  });
+  return { s, d, residual: () => residual(s) };
 }

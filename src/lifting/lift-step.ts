@@ -14,7 +14,7 @@ import { liftForward, type LiftingScheme } from './scheme.js';
 import { splitEvenOdd } from './split.js';
 import { residualLosses, stepLosses } from './losses.js';
 import { fusedLiftFilterOn } from './filter.js';
-import { oddResidual, predictStep, stepInput, updateStep } from './fused-step.js';
+import { learnedStep, stepInput } from './fused-step.js';
 import { liftStepKernels } from '../backend/lift-filter-dispatch.js';
 
 export interface SplitLift {
@@ -34,10 +34,8 @@ export function liftSplit(x: tf.Tensor4D, scheme: LiftingScheme, axis: LiftAxis,
   const learned = scheme.learned;
   if (learned && learned.axis === axis && lossForm !== 'relative' && fusedLiftFilterOn() && liftStepKernels()) {
     const { weights, padMode } = learned;
-    const r = stepInput(x, axis);
-    const d = predictStep(r, weights.predict, axis, padMode);
-    const s = updateStep(r, d, weights.update, axis, padMode);
-    return { s, d, losses: (parts, form) => residualLosses(oddResidual(s, r, axis), d, null, parts, form) };
+    const { s, d, residual } = learnedStep(stepInput(x, axis), weights.predict, weights.update, axis, padMode);
+    return { s, d, losses: (parts, form) => residualLosses(residual(), d, null, parts, form) };
   }
   const { even, odd } = splitEvenOdd(x, axis);
   const { s, d } = liftForward(even, odd, scheme);

@@ -1,15 +1,13 @@
 /**
- * `LiftPoolOddResidual` and its gradient `LiftPoolOddResidualGrad` (kernels of this project): the
- * residual `u = s − x_odd` of the constraint loss `L_u = ‖s − x_odd‖₂` on the un-split input `x`
- * (seen as [rows, 2·inner]: the odd samples are the second inner floats of each row), as calls of
- * the project's wasm module (native/lift_step.c).
+ * `LiftPoolOddResidual` (a kernel of this project): the residual `u = s − x_odd` of the constraint
+ * loss `L_u = ‖s − x_odd‖₂` on the un-split input `x` (seen as [rows, 2·inner]: the odd samples are
+ * the second inner floats of each row), as one call of the project's wasm module
+ * (native/lift_step.c). Its gradient w.r.t. x is part of `LiftPoolStepGrad` (predict).
  *
- * `LiftPoolOddResidual`: inputs `s` [rows·inner], `x`; attributes `rows, inner`; output `u` (s's shape).
- * `LiftPoolOddResidualGrad`: input `g` (the gradient of u), `x`; same attributes; output `dx`
- * (x's shape: −0 at the even samples, −g at the odd ones).
+ * Inputs `s` [rows·inner], `x`; attributes `rows, inner`; output `u` (s's shape).
  */
 import * as tf from '@tensorflow/tfjs';
-import { LIFT_ODD_RESIDUAL, LIFT_ODD_RESIDUAL_GRAD } from '../kernel-names.js';
+import { LIFT_ODD_RESIDUAL } from '../kernel-names.js';
 import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
@@ -38,19 +36,5 @@ export const liftOddResidualConfig: tf.KernelConfig = {
     const u = backend.makeOutput(s.shape, 'float32');
     wasmModule(backend).liftOddResidual(heapOffset(backend, s), heapOffset(backend, x), a.rows, a.inner, heapOffset(backend, u));
     return u;
-  },
-};
-
-export const liftOddResidualGradConfig: tf.KernelConfig = {
-  kernelName: LIFT_ODD_RESIDUAL_GRAD,
-  backendName: WASM,
-  kernelFunc: (args) => {
-    const backend = args.backend as unknown as WasmBackendLike;
-    const { g, x } = inputsOf(args);
-    const a = attrsOf<LiftOddResidualAttrs>(args);
-    check(LIFT_ODD_RESIDUAL_GRAD, g, x, a);
-    const dx = backend.makeOutput(x.shape, 'float32');
-    wasmModule(backend).liftOddResidualBackward(heapOffset(backend, g), a.rows, a.inner, heapOffset(backend, dx));
-    return dx;
   },
 };

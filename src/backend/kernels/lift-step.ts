@@ -27,11 +27,12 @@ export interface LiftStepAttrs {
 export const STEP_CODE = { predict: 1, update: 2 } as const;
 
 /**
- * Checks shared by the step kernels (the C code trusts these sizes); returns C and K. `bands` are
- * the tensors of the band's size, `perChannel` those of length C.
+ * Checks shared by the step kernels (the C code trusts these sizes); returns C and K. `x` (null
+ * where the kernel does not read it) has twice the band's size, `bands` are the tensors of the
+ * band's size, `perChannel` those of length C.
  */
 export function checkLiftStepInputs(
-  name: string, x: tf.TensorInfo, dk: tf.TensorInfo, pk: tf.TensorInfo, idx: tf.TensorInfo,
+  name: string, x: tf.TensorInfo | null, dk: tf.TensorInfo, pk: tf.TensorInfo, idx: tf.TensorInfo,
   bands: Record<string, tf.TensorInfo>, perChannel: Record<string, tf.TensorInfo>, a: LiftStepAttrs,
 ): { c: number; k: number } {
   const { outer, len, inner, step, shape } = a;
@@ -45,7 +46,7 @@ export function checkLiftStepInputs(
   const k = tf.util.sizeFromShape(dk.shape) / c;
   if (!Number.isInteger(k) || k % 2 !== 1) throw new Error(`${name}: dk [${dk.shape.join(',')}] is not K×${c} taps with K odd`);
   const sizes: [string, tf.TensorInfo, number][] = [
-    ['x', x, 2 * size],
+    ...(x === null ? [] : [['x', x, 2 * size] as [string, tf.TensorInfo, number]]),
     ...Object.entries(bands).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, size]),
     ...Object.entries(perChannel).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, c]),
     ['pk', pk, c * c],
