@@ -7,15 +7,19 @@
  * sizes, every pad mode, every constraint form (and none), C a multiple of 4 and not, shared and
  * separate vertical weights, an input with another consumer, bands left unused, and more rows than
  * one flush block; the step kernels really run (and `'relative'` falls back to the split path);
- * no tensor leaks; input checks of the kernels.
+ * the switch and LIFTPOOL_WASM_STEP_KERNELS=0 turn them off, cpu has none; no tensor leaks; input
+ * checks of the kernels.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend } from '../src/backend/index.js';
-import { LIFT_ODD_RESIDUAL, LIFT_STEP, liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
+import { LIFT_ODD_RESIDUAL, LIFT_STEP, liftFilterKernels, liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import {
   CONSTRAINT_FORMS, PAD_MODES, liftDown1d, liftDown2d, liftWeightTensors, liftWeightsFromTensors,
   type ConstraintForm, type LiftAxis, type LiftStepWeights, type PadMode,
@@ -124,12 +128,30 @@ describe('whole-lifting-step kernels (wasm)', () => {
     await useBestBackend('wasm');
   });
 
-  test('they are offered on wasm and the switch turns them off', () => {
+  test('they are offered on wasm (not on cpu) and the switch turns them off', async () => {
     assert.equal(liftStepKernels(), true);
     const prev = setLiftStepKernels(false);
     assert.equal(liftStepKernels(), false);
     setLiftStepKernels(prev);
     assert.equal(liftStepKernels(), true);
+    await tf.setBackend('cpu');
+    try {
+      assert.equal(liftStepKernels(), false);
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
+  test('LIFTPOOL_WASM_STEP_KERNELS=0 starts with them off (the filter kernels stay on)', () => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
+      `import { useBestBackend } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src', 'backend', 'index.ts')).href)};`,
+      `import { liftFilterKernels, liftStepKernels } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src', 'backend', 'lift-filter-dispatch.ts')).href)};`,
+      "await useBestBackend('wasm');",
+      'console.log(JSON.stringify({ filter: liftFilterKernels(), step: liftStepKernels() }));',
+    ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, LIFTPOOL_WASM_STEP_KERNELS: '0' } });
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout.trim().split('\n').pop()!), { filter: true, step: false });
+    assert.equal(liftFilterKernels(), true);
   });
 
   test('liftDown1d, both axes, odd and even lengths, every pad mode and constraint form, C = 3, 8, 12: bit-identical to the split path', async () => {
