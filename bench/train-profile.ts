@@ -3,13 +3,18 @@
  * kernel launches and kernel time per kernel name (one profiled step each, tf.profile, so times are
  * inflated a little by the profiler), and the step-time ratio with Adam and with SGD measured
  * interleaved (the difference is what the optimizer's per-variable work on LiftPool's 32 small
- * weight tensors costs).
+ * weight tensors costs). LiftPool runs twice: `lift` with the whole-lifting-step kernels where the
+ * backend has them (wasm), `lift-split` with them switched off (`setLiftStepKernels(false)`: even/odd
+ * split copies, the filter kernels, separate subtract/add), the three interleaved in one process;
+ * medians and ranges of the wall time and of the process CPU time per step (the latter less
+ * disturbed by other jobs on a shared machine; with one wasm thread it is the step's own work).
  *
  *   npx tsx bench/train-profile.ts [--backend wasm|cpu] [--batch 64] [--steps 10] [--top 20]
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend, type BackendPreference } from '../src/backend/index.js';
+import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
 
@@ -25,20 +30,34 @@ const top = Number(arg('top', '20'));
 const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
 
-type Pool = 'max' | 'lift';
+/** `lift-split`: LiftPool with the whole-lifting-step kernels switched off. */
+type Pool = 'max' | 'lift' | 'lift-split';
+const POOLS: readonly Pool[] = ['max', 'lift', 'lift-split'];
 function model(pool: Pool, optimizer: 'adam' | 'sgd'): tf.LayersModel {
-  const m = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+  const m = buildTinyCnn({ pool: pool === 'max' ? 'max' : 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   m.compile({ optimizer: optimizer === 'adam' ? tf.train.adam(1e-3) : tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
   return m;
 }
 
-console.log(`backend ${backend}, batch ${batch}\n`);
-const perKernel = new Map<Pool, Map<string, { ms: number; n: number }>>();
-for (const pool of ['max', 'lift'] as const) {
-  const m = model(pool, 'adam');
-  for (let i = 0; i < 2; i++) await m.trainOnBatch(x, y);
-  const prof = await tf.profile(async () => {
+/** One training step of `m` with the step kernels as `pool` wants them. */
+async function train(pool: Pool, m: tf.LayersModel): Promise<void> {
+  const prev = setLiftStepKernels(pool !== 'lift-split');
+  try {
     await m.trainOnBatch(x, y);
+  } finally {
+    setLiftStepKernels(prev);
+  }
+}
+
+const range = (a: number[]) => `${Math.min(...a).toFixed(0)}–${Math.max(...a).toFixed(0)}`;
+
+console.log(`backend ${backend}, batch ${batch}, whole-lifting-step kernels available: ${liftStepKernels()}\n`);
+const perKernel = new Map<Pool, Map<string, { ms: number; n: number }>>();
+for (const pool of POOLS) {
+  const m = model(pool, 'adam');
+  for (let i = 0; i < 2; i++) await train(pool, m);
+  const prof = await tf.profile(async () => {
+    await train(pool, m);
   });
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of prof.kernels) {
@@ -51,28 +70,39 @@ for (const pool of ['max', 'lift'] as const) {
   console.log(`${pool}: ${prof.kernels.length} kernel launches per training step`);
   m.dispose();
 }
-const names = new Set([...perKernel.get('max')!.keys(), ...perKernel.get('lift')!.keys()]);
+const names = new Set(POOLS.flatMap((p) => [...perKernel.get(p)!.keys()]));
+const none = { ms: 0, n: 0 };
 const rows = [...names]
-  .map((n) => ({ n, max: perKernel.get('max')!.get(n) ?? { ms: 0, n: 0 }, lift: perKernel.get('lift')!.get(n) ?? { ms: 0, n: 0 } }))
-  .sort((a, b) => b.lift.ms - b.max.ms - (a.lift.ms - a.max.ms));
+  .map((n) => ({ n, ...Object.fromEntries(POOLS.map((p) => [p, perKernel.get(p)!.get(n) ?? none])) }) as { n: string } & Record<Pool, { ms: number; n: number }>)
+  .sort((a, b) => b['lift-split'].ms - b.max.ms - (a['lift-split'].ms - a.max.ms));
 console.log(`\nkernels by extra time in the LiftPool step (top ${top}; 'unnamed scope' = customGrad forwards, which include their inner kernels)\n`);
-console.log('| kernel | max ms | max launches | lift ms | lift launches |\n| --- | --- | --- | --- | --- |');
-for (const r of rows.slice(0, top)) console.log(`| ${r.n} | ${r.max.ms.toFixed(1)} | ${r.max.n} | ${r.lift.ms.toFixed(1)} | ${r.lift.n} |`);
+console.log('| kernel | max ms | max launches | lift ms | lift launches | lift-split ms | lift-split launches |\n| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows.slice(0, top)) {
+  console.log(`| ${r.n} | ${POOLS.map((p) => `${r[p].ms.toFixed(1)} | ${r[p].n}`).join(' | ')} |`);
+}
 
-console.log(`\nstep time (median of ${steps}, max and lift interleaved)\n`);
+console.log(`\nstep time (median and range of ${steps}, max, lift and lift-split interleaved, order rotated)\n`);
 for (const opt of ['adam', 'sgd'] as const) {
-  const ms = { max: [] as number[], lift: [] as number[] };
-  const models = { max: model('max', opt), lift: model('lift', opt) };
-  for (const p of ['max', 'lift'] as const) await models[p].trainOnBatch(x, y);
+  const ms: Record<Pool, number[]> = { max: [], lift: [], 'lift-split': [] };
+  const cpu: Record<Pool, number[]> = { max: [], lift: [], 'lift-split': [] };
+  const models = Object.fromEntries(POOLS.map((p) => [p, model(p, opt)])) as Record<Pool, tf.LayersModel>;
+  for (const p of POOLS) await train(p, models[p]);
   for (let i = 0; i < steps; i++) {
-    for (const p of i % 2 === 0 ? (['max', 'lift'] as const) : (['lift', 'max'] as const)) {
+    for (let j = 0; j < POOLS.length; j++) {
+      const p = POOLS[(i + j) % POOLS.length];
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await models[p].trainOnBatch(x, y);
+      await train(p, models[p]);
       ms[p].push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[p].push((c.user + c.system) / 1000);
     }
   }
-  console.log(`${opt}: max ${median(ms.max).toFixed(0)} ms, lift ${median(ms.lift).toFixed(0)} ms, lift/max speed ${(median(ms.max) / median(ms.lift)).toFixed(2)}`);
-  models.max.dispose();
-  models.lift.dispose();
+  for (const [what, t] of [['wall', ms], ['process CPU', cpu]] as const) {
+    const med = (p: Pool) => median(t[p]);
+    console.log(`${opt}, ${what}: ${POOLS.map((p) => `${p} ${med(p).toFixed(0)} ms (${range(t[p])})`).join(', ')}`);
+    console.log(`${opt}, ${what}: lift/max speed ${(med('max') / med('lift')).toFixed(2)}, lift-split/max ${(med('max') / med('lift-split')).toFixed(2)}, lift vs lift-split ${(med('lift-split') / med('lift')).toFixed(2)}x`);
+  }
+  for (const p of POOLS) models[p].dispose();
 }
 tf.dispose([x, y]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds src/backend/wasm-module.generated.ts: the project's wasm module (native/lift_filter.c and
-# native/copy_runs.c, linked into one module) as base64, built with clang's wasm32 target
+# Rebuilds src/backend/wasm-module.generated.ts: the project's wasm module (native/*.c, linked
+# into one module) as base64, built with clang's wasm32 target
 # (Debian: apt-get install clang lld), twice: for the unshared memory of the single-threaded
 # tfjs-backend-wasm build and for the shared memory of the threaded one (-matomics -mbulk-memory,
 # imported shared memory of up to 4 GiB; a memory import must match the memory's shared flag).
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-src/backend/wasm-module.generated.ts}"
-sources=(native/lift_filter.c native/copy_runs.c)
+sources=(native/lift_core.c native/lift_filter.c native/lift_step.c native/copy_runs.c)
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 objdump="$(command -v llvm-objdump || command -v llvm-objdump-14)"

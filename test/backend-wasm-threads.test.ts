@@ -1,7 +1,7 @@
 /**
  * Threaded wasm (tfjs-backend-wasm-threaded-simd in Node, src/backend/wasm-threads.ts): the thread
- * count (default, override, bad values); the LiftPool filter kernels run on its shared memory and
- * give the single-thread results; and a threaded process — a script, `liftpool train` — ends by
+ * count (default, override, bad values); the LiftPool filter and whole-step kernels run on its
+ * shared memory and give the single-thread results (the step kernels bit-equal to the split path); and a threaded process — a script, `liftpool train` — ends by
  * itself when its work is done (the pool threads' workers used to keep Node's event loop alive).
  */
 import assert from 'node:assert/strict';
@@ -45,16 +45,18 @@ test('thread count: the free cores by default, LIFTPOOL_WASM_THREADS or the opti
   assert.throws(() => wasmThreadCount(0, {}), /expected a positive integer, got threads: 0/);
 });
 
-test('2 threads: the filter kernels run on the shared memory, filter gradients and 3 training steps within 1e-5 of 1 thread, and the process exits by itself', () => {
+test('2 threads: the filter and step kernels run on the shared memory (step kernels bit-equal to the split path), filter gradients and 3 training steps within 1e-5 of 1 thread, and the process exits by itself', () => {
   const child = (threads: number) => {
     const out = runNode(['test/wasm-threads-child.ts'], threads).stdout.trim().split('\n').pop()!;
-    return JSON.parse(out) as { threads: number; filterKernel: boolean; values: Record<string, number[]> };
+    return JSON.parse(out) as { threads: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
   };
   const one = child(1);
   const two = child(2);
   assert.equal(one.threads, 1);
   assert.equal(two.threads, 2);
   assert.ok(one.filterKernel && two.filterKernel, 'the LiftPool filter kernels are registered with and without threads');
+  assert.ok(one.stepKernels && two.stepKernels, 'the whole-lifting-step kernels run with and without threads');
+  assert.ok(one.stepsBitEqual && two.stepsBitEqual, 'the step kernels give the split path\'s gradients bit for bit, with and without threads');
   assert.deepEqual(Object.keys(two.values), Object.keys(one.values));
   for (const [name, a] of Object.entries(one.values)) {
     const b = two.values[name];

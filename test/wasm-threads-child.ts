@@ -1,16 +1,19 @@
 /**
  * Child process of test/backend-wasm-threads.test.ts (not a test itself): on the wasm backend with
  * the thread count from LIFTPOOL_WASM_THREADS, prints one JSON line with the LiftPool filter's
- * output and gradients (SIMD and scalar channel paths, both axes) and three Adam steps of the tiny
- * LiftPool CNN (losses and final weights). It never calls process.exit: the test checks that the
+ * output and gradients (SIMD and scalar channel paths, both axes), whether the whole-lifting-step
+ * kernels run and give liftDown2d gradients bit-equal to the split path, and three Adam steps of
+ * the tiny LiftPool CNN (losses and final weights). It never calls process.exit: the test checks that the
  * process ends by itself.
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
+import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { liftFilter } from '../src/lifting/filter.js';
+import { liftDown2d, liftWeightsFromTensors, liftWeightTensors } from '../src/lifting/index.js';
 import { buildTinyCnn } from '../src/models/index.js';
-import { randomFilter } from './helpers.js';
+import { randomFilter, randomWeights2d } from './helpers.js';
 
 await useBestBackend('wasm');
 const values: Record<string, number[]> = {};
@@ -28,6 +31,30 @@ for (const [c, axis] of [[16, 'width'], [3, 'height']] as const) {
   });
 }
 
+// The whole-lifting-step kernels against the split path in this process: bit-equal bands and gradients.
+const stepKernels = liftStepKernels();
+const lift2d = (on: boolean): Uint32Array[] => {
+  const prev = setLiftStepKernels(on);
+  try {
+    const grads = tf.tidy(() => {
+      const x = tf.randomNormal([3, 9, 10, 8], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const w = randomWeights2d(8, 5, 6);
+      const f = (xi: tf.Tensor, ...wt: tf.Tensor[]): tf.Scalar => {
+        const r = liftDown2d(xi as tf.Tensor4D, liftWeightsFromTensors(w, wt));
+        return tf.addN([tf.sum(tf.square(tf.addN([r.ll, r.lh, r.hl, r.hh]))), r.lossU, r.lossP]) as tf.Scalar;
+      };
+      return tf.grads(f)([x, ...liftWeightTensors(w)]);
+    });
+    const bits = grads.map((t) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
+    tf.dispose(grads);
+    return bits;
+  } finally {
+    setLiftStepKernels(prev);
+  }
+};
+const [withSteps, split] = [lift2d(true), lift2d(false)];
+const stepsBitEqual = withSteps.length === split.length && withSteps.every((a, i) => a.length === split[i].length && a.every((v, j) => v === split[i][j]));
+
 const model = buildTinyCnn({ pool: 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
 model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
 const x = tf.randomNormal([16, 28, 28, 1], 0, 1, 'float32', 3);
@@ -37,4 +64,4 @@ for (let i = 0; i < 3; i++) losses.push((await model.trainOnBatch(x, y)) as numb
 values['tiny CNN losses'] = losses;
 model.getWeights().forEach((w, i) => (values[`tiny CNN weight #${i}`] = Array.from(w.dataSync())));
 
-console.log(JSON.stringify({ threads: backendInfo().threads, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, values }));
+console.log(JSON.stringify({ threads: backendInfo().threads, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, stepKernels, stepsBitEqual, values }));

@@ -6,9 +6,10 @@
  *   `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum`;
  * - wrong: `MaxPoolGrad`, `OneHot`;
  * - slow: `Conv2DBackpropInput`, `Sum`, `Mean`, `Slice`, `SplitV`, `Concat`, `Identity`, `Tile`, `Reverse`;
- * - the LiftPool filter's own kernels `LiftPoolFilter`, `LiftPoolFilterGrad` (the project's wasm
- *   module, ./wasm-module.ts, built for both the single-threaded and the threaded build), registered
- *   only where they are wanted (see {@link liftFilterKernelsWanted}).
+ * - the LiftPool kernels of the project's wasm module (./wasm-module.ts, built for both the
+ *   single-threaded and the threaded build): the filter's `LiftPoolFilter`, `LiftPoolFilterGrad`
+ *   and the whole lifting step's `LiftPoolStep`, `LiftPoolStepGrad`, `LiftPoolOddResidual`,
+ *   registered only where they are wanted (see {@link liftFilterKernelsWanted}).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -20,6 +21,9 @@ import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input
 import { identityConfig } from './kernels/identity.js';
 import { liftFilterGradConfig } from './kernels/lift-filter-grad.js';
 import { liftFilterConfig } from './kernels/lift-filter.js';
+import { liftOddResidualConfig } from './kernels/lift-odd-residual.js';
+import { liftStepGradConfig } from './kernels/lift-step-grad.js';
+import { liftStepConfig } from './kernels/lift-step.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig } from './kernels/mean.js';
 import { oneHotConfig } from './kernels/one-hot.js';
@@ -30,7 +34,7 @@ import { splitVConfig } from './kernels/split-v.js';
 import { sumConfig } from './kernels/sum.js';
 import { tileConfig } from './kernels/tile.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
-import { LIFT_FILTER, LIFT_FILTER_GRAD } from './kernel-names.js';
+import { LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD } from './kernel-names.js';
 import { wasmModuleUsable } from './wasm-module.js';
 
 /** Kernels the wasm backend lacks (a kernel someone else registered under the name is left alone). */
@@ -41,6 +45,9 @@ const ADDED: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   liftFilterConfig,
   liftFilterGradConfig,
+  liftStepConfig,
+  liftStepGradConfig,
+  liftOddResidualConfig,
 ];
 
 /** Kernels that replace the wasm backend's own (kept, see `wasmKernel` in ./kernels/shared.ts). */
@@ -63,10 +70,11 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [...ADDED, ...REPLACED].
 
 const ours = new Set<tf.KernelFunc>([...ADDED, ...REPLACED].map((k) => k.kernelFunc));
 const replaced = new Set(REPLACED);
-const LIFT_FILTER_KERNELS = new Set([LIFT_FILTER, LIFT_FILTER_GRAD]);
+/** The LiftPool kernels of the project's wasm module: the filter's and the whole lifting step's. */
+const LIFT_FILTER_KERNELS = new Set([LIFT_FILTER, LIFT_FILTER_GRAD, LIFT_STEP, LIFT_STEP_GRAD, LIFT_ODD_RESIDUAL]);
 
 /**
- * Whether the LiftPool filter kernels should be registered at all: not when
+ * Whether the LiftPool kernels (filter and lifting step) should be registered at all: not when
  * `LIFTPOOL_WASM_FILTER_KERNELS=0` asks for the backend-kernel path (to compare the two).
  */
 export function liftFilterKernelsWanted(): boolean {
@@ -82,8 +90,8 @@ export function liftFilterKernelsUsable(backend: unknown): boolean {
 }
 
 /**
- * Remove both filter kernels from the wasm backend (the filter then runs on the backend's
- * kernels); `registerWasmTrainingKernels()` brings them back where they are wanted.
+ * Remove the LiftPool kernels (filter and lifting step) from the wasm backend (the filter then
+ * runs on the backend's kernels); `registerWasmTrainingKernels()` brings them back where they are wanted.
  */
 export function unregisterLiftFilterKernels(): void {
   for (const name of LIFT_FILTER_KERNELS) if (tf.getKernel(name, WASM) != null) tf.unregisterKernel(name, WASM);

@@ -1,5 +1,5 @@
 /**
- * Loader of the project's own wasm module (native/lift_filter.c and native/copy_runs.c, built by
+ * Loader of the project's own wasm module (native/*.c, built by
  * scripts/build-wasm.sh into ./wasm-module.generated.ts): instantiates it on the TF.js wasm
  * backend's own `WebAssembly.Memory`, once per memory, so its entry points read and write tensors
  * in place through their heap offsets, with no copy in or out of the heap. The threaded build's
@@ -39,6 +39,9 @@ export type CopyRuns = (dst: number, src: number, rows: number, run: number, src
 export interface WasmModuleEntries {
   liftFilterForward: EntryFn;
   liftFilterBackward: EntryFn;
+  liftStepForward: EntryFn;
+  liftStepBackward: EntryFn;
+  liftOddResidual: EntryFn;
   copyRuns: CopyRuns;
 }
 
@@ -70,6 +73,9 @@ export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
     f = {
       liftFilterForward: exports.lift_filter_forward as EntryFn,
       liftFilterBackward: exports.lift_filter_backward as EntryFn,
+      liftStepForward: exports.lift_step_forward as EntryFn,
+      liftStepBackward: exports.lift_step_backward as EntryFn,
+      liftOddResidual: exports.lift_odd_residual as EntryFn,
       copyRuns: exports.copy_runs as CopyRuns,
     };
     instances.set(memory, f);

@@ -73,6 +73,11 @@ export function setFusedLiftFilter(on: boolean): boolean {
   return prev;
 }
 
+/** Whether {@link liftFilter} runs the fused filter (see {@link setFusedLiftFilter}). */
+export function fusedLiftFilterOn(): boolean {
+  return useFused;
+}
+
 /** Apply a learned predict/update filter along `axis`. Shapes are assumed validated. */
 export function liftFilter(z: tf.Tensor4D, w: LiftFilterWeights, axis: LiftAxis, padMode: PadMode): tf.Tensor4D {
   return useFused ? liftFilterFused(z, w, axis, padMode) : liftFilterComposite(z, w, axis, padMode);

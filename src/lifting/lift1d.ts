@@ -12,10 +12,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Lift1dOptions, Lift1dResult, Lifting1dSpec } from './types.js';
-import { schemeFor, liftForward, liftInverse } from './scheme.js';
-import { splitEvenOdd, mergeEvenOdd } from './split.js';
+import { schemeFor, liftInverse } from './scheme.js';
+import { mergeEvenOdd } from './split.js';
+import { liftSplit } from './lift-step.js';
 import { padToEven, cropAxis } from './pad.js';
-import { stepLosses, assertConstraintForm } from './losses.js';
+import { assertConstraintForm } from './losses.js';
 import { DEFAULT_CONSTRAINT } from './types.js';
 import { stopGradient } from './stop-gradient.js';
 import { assertAxis, assertImageTensor, assertPadMode, axisIndex } from './validate.js';
@@ -32,14 +33,14 @@ export function liftDown1d(x: tf.Tensor4D, weights: Lifting1dSpec, opts: Lift1dO
   assertConstraintForm(op, constraint);
   const length = x.shape[axisIndex(opts.axis)];
   return tf.tidy(() => {
-    const { even, odd } = splitEvenOdd(padToEven(x, opts.axis), opts.axis);
-    const { s, d } = liftForward(even, odd, scheme);
+    const lossForm = opts.losses === false || constraint === 'detached' ? null : constraint;
+    const step = liftSplit(padToEven(x, opts.axis), scheme, opts.axis, lossForm);
+    const { s, d } = step;
     if (opts.losses === false) return { s, d, length, lossU: tf.scalar(0), lossP: tf.scalar(0) };
-    if (constraint !== 'detached') return { s, d, length, ...stepLosses(s, d, odd, 1, constraint) };
+    if (constraint !== 'detached') return { s, d, length, ...step.losses(1, constraint) };
     // The constraints of a second pass on the detached input train only the predict/update weights.
-    const xd = splitEvenOdd(padToEven(stopGradient(x), opts.axis), opts.axis);
-    const r = liftForward(xd.even, xd.odd, scheme);
-    return { s, d, length, ...stepLosses(r.s, r.d, xd.odd, 1, 'paper') };
+    const r = liftSplit(padToEven(stopGradient(x), opts.axis), scheme, opts.axis, 'paper');
+    return { s, d, length, ...r.losses(1, 'paper') };
   });
 }
 

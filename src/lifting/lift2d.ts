@@ -16,10 +16,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Bands, Lift2dOptions, Lift2dResult, Lifting1dSpec, Lifting2dSpec, LiftWeights2d, PadMode } from './types.js';
-import { liftForward, liftInverse, schemeFor, type LiftingScheme } from './scheme.js';
-import { splitEvenOdd, mergeEvenOdd } from './split.js';
+import { liftInverse, schemeFor, type LiftingScheme } from './scheme.js';
+import { mergeEvenOdd } from './split.js';
 import { padToEven, cropAxis } from './pad.js';
-import { stepLosses, assertConstraintForm } from './losses.js';
+import { assertConstraintForm } from './losses.js';
+import { liftSplit } from './lift-step.js';
 import { DEFAULT_CONSTRAINT, type ConstraintForm, type Lift2dResult as Result } from './types.js';
 import { stopGradient } from './stop-gradient.js';
 import { assertImageTensor, assertPadMode, isWaveletName } from './validate.js';
@@ -74,28 +75,29 @@ function decompose(x: tf.Tensor4D, sch: Schemes2d, withLosses: boolean, form: Co
   const size: [number, number] = [x.shape[1], x.shape[2]];
   return tf.tidy(() => {
     // Horizontal step: split along width.
-    const hSplit = splitEvenOdd(padToEven(x, 'width'), 'width');
-    const { s: L, d: H } = liftForward(hSplit.even, hSplit.odd, sch.horizontal);
-    const lossesH = withLosses ? stepLosses(L, H, hSplit.odd, 1, form) : null;
+    const lossForm = withLosses ? form : null;
+    const hStep = liftSplit(padToEven(x, 'width'), sch.horizontal, 'width', lossForm);
+    const { s: L, d: H } = hStep;
+    const lossesH = withLosses ? hStep.losses(1, form) : null;
     // Vertical step on L and H.
     let ll: tf.Tensor4D, lh: tf.Tensor4D, hl: tf.Tensor4D, hh: tf.Tensor4D;
     let lossesV: { lossU: tf.Scalar; lossP: tf.Scalar } | null = null;
     if (sch.verticalHigh === undefined) {
       // Shared vertical weights: run both branches as one batch.
       const both = padToEven(tf.concat([L, H], 0), 'height');
-      const vSplit = splitEvenOdd(both, 'height');
-      const { s, d } = liftForward(vSplit.even, vSplit.odd, sch.verticalLow);
+      const vStep = liftSplit(both, sch.verticalLow, 'height', lossForm);
+      const { s, d } = vStep;
       [ll, hl] = tf.split(s, 2, 0) as tf.Tensor4D[];
       [lh, hh] = tf.split(d, 2, 0) as tf.Tensor4D[];
-      if (withLosses) lossesV = stepLosses(s, d, vSplit.odd, 2, form);
+      if (withLosses) lossesV = vStep.losses(2, form);
     } else {
-      const lSplit = splitEvenOdd(padToEven(L, 'height'), 'height');
-      const hSplitV = splitEvenOdd(padToEven(H, 'height'), 'height');
-      ({ s: ll, d: lh } = liftForward(lSplit.even, lSplit.odd, sch.verticalLow));
-      ({ s: hl, d: hh } = liftForward(hSplitV.even, hSplitV.odd, sch.verticalHigh));
+      const lStep = liftSplit(padToEven(L, 'height'), sch.verticalLow, 'height', lossForm);
+      const hStepV = liftSplit(padToEven(H, 'height'), sch.verticalHigh, 'height', lossForm);
+      ({ s: ll, d: lh } = lStep);
+      ({ s: hl, d: hh } = hStepV);
       if (withLosses) {
-        const a = stepLosses(ll, lh, lSplit.odd, 1, form);
-        const b = stepLosses(hl, hh, hSplitV.odd, 1, form);
+        const a = lStep.losses(1, form);
+        const b = hStepV.losses(1, form);
         lossesV = { lossU: tf.add(a.lossU, b.lossU) as tf.Scalar, lossP: tf.add(a.lossP, b.lossP) as tf.Scalar };
       }
     }

@@ -66,12 +66,23 @@ export function l2NormPerChunk(t: tf.Tensor4D, parts: number): tf.Scalar {
 export function stepLosses(
   s: tf.Tensor4D, d: tf.Tensor4D, odd: tf.Tensor4D, parts = 1, form: ConstraintForm = 'paper',
 ): { lossU: tf.Scalar; lossP: tf.Scalar } {
+  return tf.tidy(() => residualLosses(tf.sub(s, odd), d, odd, parts, form));
+}
+
+/**
+ * {@link stepLosses} from the residual `u = s − odd` (computed by the caller, e.g. by a whole-step
+ * kernel). `odd` is needed by the `'relative'` form only.
+ */
+export function residualLosses(
+  uT: tf.Tensor4D, d: tf.Tensor4D, odd: tf.Tensor4D | null, parts = 1, form: ConstraintForm = 'paper',
+): { lossU: tf.Scalar; lossP: tf.Scalar } {
   return tf.tidy(() => {
-    const u = tf.reshape(tf.sub(s, odd), [parts, -1]) as tf.Tensor2D;
+    const u = tf.reshape(uT, [parts, -1]) as tf.Tensor2D;
     const p = tf.reshape(d, [parts, -1]) as tf.Tensor2D;
     const nu = rowNorms(u);
     const np = rowNorms(p);
     if (form === 'relative') {
+      if (odd == null) throw new Error("residualLosses: the 'relative' form needs the odd samples");
       const no = rowNorms(tf.reshape(odd, [parts, -1]) as tf.Tensor2D);
       return { lossU: tf.sum(tf.div(nu, no)) as tf.Scalar, lossP: tf.sum(tf.div(np, no)) as tf.Scalar };
     }

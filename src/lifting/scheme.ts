@@ -7,7 +7,7 @@
  * `s ← ζ·s`, `d ← d/ζ`. The inverse runs the same stages backwards, so it is exact for any P and U.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LiftAxis, Lifting1dSpec, PadMode, WaveletName } from './types.js';
+import type { LiftAxis, Lifting1dSpec, LiftStepWeights, PadMode, WaveletName } from './types.js';
 import { liftFilter, validateStepWeights } from './filter.js';
 import { sliceAxis } from './pad.js';
 import { axisIndex, isWaveletName } from './validate.js';
@@ -18,6 +18,8 @@ export interface LiftingScheme {
   stages: { predict: Op; update: Op }[];
   /** Final scaling ζ (s·ζ, d/ζ); 1 when absent. */
   zeta?: number;
+  /** A learned step's weights (its one stage runs these filters), for the whole-step kernels. */
+  learned?: { weights: LiftStepWeights; axis: LiftAxis; padMode: PadMode };
 }
 
 /** `z[n+1]` along the axis, repeating the last sample at the end (symmetric extension of the signal). */
@@ -93,6 +95,7 @@ export function schemeFor(op: string, where: string, spec: Lifting1dSpec, axis: 
         update: (z) => liftFilter(z, spec.update, axis, padMode),
       },
     ],
+    learned: { weights: spec, axis, padMode },
   };
 }
 
