@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { liftUp2d, type BandName, type LiftWeights2d, type WaveletName } from '../lifting/index.js';
 import type { LiftDownPoolBase } from './lift-down-base.js';
 import { LiftUpPoolBase, type LiftUpPoolBaseArgs } from './lift-up-base.js';
-import { singleShape } from './shapes.js';
+import { unpooledShape } from './shapes.js';
 
 /** What LiftUpPool2D reads from its paired LiftDownPool2D (which imports this file, not the other way). */
 export interface PairedDown2D extends LiftDownPoolBase {
@@ -76,10 +76,7 @@ export class LiftUpPool2D extends LiftUpPoolBase<PairedDown2D, 'auto' | 'll'> {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = singleShape(inputShape);
-    const [h0, w0] = this.paired?.inputSize ?? [null, null];
-    const dbl = (v: number | null) => (v == null ? null : 2 * v);
-    return [y[0], h0 ?? dbl(y[1]), w0 ?? dbl(y[2]), y[3]];
+    return unpooledShape(inputShape, this.paired?.inputSize);
   }
 }
 tf.serialization.registerClass(LiftUpPool2D);

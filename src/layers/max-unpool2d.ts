@@ -20,7 +20,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js'
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { splitEvenOdd, mergeEvenOdd, padToEven, cropAxis } from '../lifting/index.js';
 import { resolvePair } from './pairing.js';
-import { singleShape } from './shapes.js';
+import { singleShape, unpooledShape } from './shapes.js';
 
 /** The four 2×2-window positions of x: [x00, x01, x10, x11] (row, column parity). */
 function windowParts(x: tf.Tensor4D): tf.Tensor4D[] {
@@ -142,10 +142,7 @@ export class MaxUnpool2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const y = singleShape(inputShape);
-    const [h0, w0] = this.paired?.inputSize ?? [null, null];
-    const dbl = (v: number | null) => (v == null ? null : 2 * v);
-    return [y[0], h0 ?? dbl(y[1]), w0 ?? dbl(y[2]), y[3]];
+    return unpooledShape(inputShape, this.paired?.inputSize);
   }
 }
 tf.serialization.registerClass(MaxUnpool2D);

@@ -71,14 +71,16 @@ export interface TrainingTask<B, H, P> {
   dispose?(): void;
 }
 
-export interface LoopOptions<H, P> {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer?: OptimizerName;
-  /** SGD momentum (default 0.9). */
-  momentum?: number;
-  schedule: ScheduleName;
+/** The value of a scalar tensor a training step kept (`tf.keep`), which it then disposes. */
+export function takeScalar(t: tf.Tensor): number {
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
+}
+
+/** The caller's hooks into the loop, shared by every task's training options (`H`: per-epoch record, `P`: batch progress). */
+export interface LoopHooks<H, P> {
+  /** Called after every batch. */
   onBatch?: (p: P) => void;
   /** Called after every epoch (after evaluation) with what a checkpoint needs; may save one. */
   onEpoch?: (stats: H, state: TrainState<H>) => Promise<void> | void;
@@ -86,7 +88,18 @@ export interface LoopOptions<H, P> {
   shouldStop?: () => boolean;
   /** Called with the state of an epoch stopped in the middle (before {@link TrainingInterrupted} is thrown). */
   onInterrupt?: (state: TrainState<H>) => Promise<void> | void;
+  /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
   resume?: TrainState<H>;
+}
+
+export interface LoopOptions<H, P> extends LoopHooks<H, P> {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer?: OptimizerName;
+  /** SGD momentum (default 0.9). */
+  momentum?: number;
+  schedule: ScheduleName;
 }
 
 export interface LoopResult<H> {

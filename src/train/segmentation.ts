@@ -16,13 +16,13 @@ import { mulberry32, deriveSeed, shuffleInPlace } from '../data/random.js';
 import type { SceneSet } from '../data/scenes.js';
 import { liftConstraintLoss } from '../layers/index.js';
 import type { ScheduleName } from './schedule.js';
-import { checkLoopOptions, runTrainingLoop, type TrainState, type TrainingTask } from './loop.js';
+import { checkLoopOptions, runTrainingLoop, takeScalar, type LoopHooks, type TrainingTask } from './loop.js';
 import { SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
 
 /** The parts of a {@link SceneSet} training and evaluation need. */
 export type SceneData = Pick<SceneSet, 'images' | 'labels' | 'count' | 'size' | 'numClasses'>;
 
-export interface SegTrainOptions {
+export interface SegTrainOptions extends LoopHooks<SegEpochStats, SegBatchProgress> {
   epochs: number;
   batchSize: number;
   lr: number;
@@ -33,16 +33,6 @@ export interface SegTrainOptions {
   test?: SceneData;
   /** Batch size of the evaluations (default 32). */
   evalBatchSize?: number;
-  /** Called after every batch. */
-  onBatch?: (p: SegBatchProgress) => void;
-  /** Called after every epoch (after evaluation); `state` is what a checkpoint needs to resume. */
-  onEpoch?: (stats: SegEpochStats, state: TrainState<SegEpochStats>) => Promise<void> | void;
-  /** Asked after every batch; true stops training (see `TrainingInterrupted`). */
-  shouldStop?: () => boolean;
-  /** Receives the mid-epoch state when `shouldStop` stopped an epoch in the middle. */
-  onInterrupt?: (state: TrainState<SegEpochStats>) => Promise<void> | void;
-  /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
-  resume?: TrainState<SegEpochStats>;
 }
 
 export interface SegBatchProgress {
@@ -222,14 +212,9 @@ function segmentationTask(model: tf.LayersModel, train: SceneData, opts: SegTrai
           return tf.add(pixelCrossEntropy(out, ys, kind), cl) as tf.Scalar;
         }, true, vars) as tf.Scalar;
       });
-      const loss = cost.dataSync()[0];
-      cost.dispose();
-      const h = hits! as tf.Tensor;
-      const correct = h.dataSync()[0];
-      h.dispose();
-      const c = constraint! as tf.Tensor;
-      const cv = c.dataSync()[0] * m;
-      c.dispose();
+      const loss = takeScalar(cost);
+      const correct = takeScalar(hits! as tf.Tensor);
+      const cv = takeScalar(constraint! as tf.Tensor) * m;
       return { loss, size: m, add: { correct, constraint: cv } };
     },
     progress: (epoch, batch, s, seconds) => ({

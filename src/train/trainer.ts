@@ -9,14 +9,14 @@ import { batches, numBatches, type AugmentOptions, type Dataset, type MeanStd } 
 import { liftConstraintLoss } from '../layers/index.js';
 import { evaluateClassifier, type EvalResult } from './evaluate.js';
 import type { ScheduleName } from './schedule.js';
-import { runTrainingLoop, type TrainState, type TrainingTask } from './loop.js';
+import { runTrainingLoop, takeScalar, type LoopHooks, type TrainingTask } from './loop.js';
 import type { OptimizerName } from './optimizer-state.js';
 import { poolDiagnostics, type PoolDiagnostics } from './pool-diagnostics.js';
 
 export { OPTIMIZERS, type OptimizerName } from './optimizer-state.js';
 export type { TrainState, PartialEpoch } from './loop.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends LoopHooks<EpochStats, BatchProgress> {
   epochs: number;
   batchSize: number;
   optimizer?: OptimizerName;
@@ -31,16 +31,6 @@ export interface TrainOptions {
   normalize?: boolean | MeanStd;
   /** Evaluate on this set after every epoch. */
   test?: Dataset;
-  /** Called after every batch. */
-  onBatch?: (p: BatchProgress) => void;
-  /** Called after every epoch (after evaluation); may save a checkpoint. */
-  onEpoch?: (stats: EpochStats, state: TrainState<EpochStats>) => Promise<void> | void;
-  /** Asked after every batch; true stops training (see {@link TrainingInterrupted}). */
-  shouldStop?: () => boolean;
-  /** Receives the mid-epoch state when `shouldStop` stopped an epoch in the middle. */
-  onInterrupt?: (state: TrainState<EpochStats>) => Promise<void> | void;
-  /** Resume: the state saved by a previous run (epochs done, history, optimizer state, partial epoch). */
-  resume?: TrainState<EpochStats>;
   /**
    * Pool diagnostics on a fixed probe batch (the first `probeSize` training images, default 256,
    * normalised like the training data): recorded after every epoch, and every `every` steps when
@@ -128,11 +118,8 @@ function classificationTask(model: tf.LayersModel, train: Dataset, opts: TrainOp
           return total as tf.Scalar;
         }, true, vars) as tf.Scalar;
       });
-      const loss = cost.dataSync()[0];
-      cost.dispose();
-      const c = constraint! as tf.Tensor;
-      const constraintValue = c.dataSync()[0];
-      c.dispose();
+      const loss = takeScalar(cost);
+      const constraintValue = takeScalar(constraint! as tf.Tensor);
       const p = preds! as tf.Tensor;
       const pv = p.dataSync();
       p.dispose();
