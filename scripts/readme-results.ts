@@ -2,8 +2,8 @@
  * Regenerates the README's experiment tables from the report `liftpool report` wrote: the block
  * between `<!-- report:begin -->` and `<!-- report:end -->` in README.md becomes, for each of the
  * report's Classification / Robustness / Segmentation sections, its summary (the text and table
- * before the first experiment) and, per classification and segmentation experiment, the setup, the
- * per-variant table, the verdict line and the bar chart. Run ids (R1, R2, …) refer to the run list at
+ * before the first experiment) and, per experiment, the setup, the per-variant table, the verdict
+ * line and the bar chart (robustness: the error-against-severity chart). Run ids (R1, R2, …) refer to the run list at
  * the end of the report, which gives the command behind each.
  *
  *   npx tsx scripts/readme-results.ts [docs/report/report.md] [README.md]
@@ -43,8 +43,8 @@ export function readmeBlock(reportMd: string, reportDir: string): string {
     const first = lines.findIndex((l) => l.startsWith('### '));
     const head = first < 0 ? lines : lines.slice(0, first);
     out.push(...blocks(head).filter((b) => !b.startsWith('![')).map(fix));
-    if (name === 'Robustness' || first < 0) continue;
-    // each experiment: its title, setup, first table, verdict paragraph and bar chart
+    if (first < 0) continue;
+    // each experiment: its title, setup, first table, verdict paragraph and bar chart (robustness: error against severity)
     const rest = lines.slice(first).join('\n').split(/^(?=### )/m);
     for (const exp of rest) {
       const [title, ...body] = exp.split('\n');
@@ -53,7 +53,7 @@ export function readmeBlock(reportMd: string, reportDir: string): string {
         bs.find((b) => b.startsWith('Setup:')),
         bs.find((b) => b.startsWith('|')),
         bs.find((b) => / vs .*: \*\*/.test(b)),
-        bs.find((b) => b.startsWith('![') && b.includes('-bars')),
+        bs.find((b) => b.startsWith('![') && (b.includes('-bars') || b.includes('-severity'))),
       ].filter((b): b is string => b != null);
       out.push(`#### ${title.replace(/^### /, '')}`, ...keep.map(fix));
     }
