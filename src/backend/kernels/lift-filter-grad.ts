@@ -9,11 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER_GRAD } from '../kernel-names.js';
 import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
-import { checkLiftFilterInputs, type LiftFilterAttrs } from './lift-filter.js';
+import { backwardScratchFloats, checkLiftFilterInputs, type LiftFilterAttrs } from './lift-filter.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
-/** Rows of g the backward keeps for its block outer product (FLUSH_ROWS in native/lift_filter.c). */
-const SCRATCH_ROWS = 256;
 
 export const liftFilterGradConfig: tf.KernelConfig = {
   kernelName: LIFT_FILTER_GRAD,
@@ -29,7 +27,7 @@ export const liftFilterGradConfig: tf.KernelConfig = {
     const ddb = backend.makeOutput([c], 'float32');
     const dpk = backend.makeOutput(pk.shape, 'float32');
     const dpb = backend.makeOutput([c], 'float32');
-    const scratch = backend.makeOutput([4 * c + 2 * c * c + k * c + SCRATCH_ROWS * c], 'float32');
+    const scratch = backend.makeOutput([backwardScratchFloats(c, k)], 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
     run(p(dy), p(y), p(hid), p(z), p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, p(dz), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));
     backend.disposeData(scratch.dataId);

@@ -20,6 +20,38 @@ export interface LiftFilterAttrs {
   inner: number;
 }
 
+/** A named kernel input and the number of elements it must have. */
+export type SizedInput = [string, tf.TensorInfo | undefined, number];
+
+/** Rows of g the filter backward keeps for its block outer product (FLUSH_ROWS in native/lift_scalar.h). */
+const SCRATCH_ROWS = 256;
+
+/** Floats of scratch space the filter backward (and the step backward, which runs it) needs. */
+export function backwardScratchFloats(c: number, k: number): number {
+  return 4 * c + 2 * c * c + k * c + SCRATCH_ROWS * c;
+}
+
+/**
+ * The checks every LiftPool kernel makes of the filter's operands (the C code trusts these sizes):
+ * K from `dk` (odd), `pk` C×C, `dk` K×C, each of `sized` float32 with its element count, and the pad
+ * index map `idx` int32 of length len + K − 1. Returns K.
+ */
+export function checkFilterOperands(
+  name: string, c: number, len: number, dk: tf.TensorInfo, pk: tf.TensorInfo, idx: tf.TensorInfo, sized: SizedInput[],
+): number {
+  const k = tf.util.sizeFromShape(dk.shape) / c;
+  if (!Number.isInteger(k) || k % 2 !== 1) throw new Error(`${name}: dk [${dk.shape.join(',')}] is not K×${c} taps with K odd`);
+  for (const [key, t, n] of [...sized, ['pk', pk, c * c], ['dk', dk, k * c]] as SizedInput[]) {
+    if (t == null) throw new Error(`${name}: input ${key} is missing`);
+    if (t.dtype !== 'float32') throw new Error(`${name}: ${key} must be float32, got ${t.dtype}`);
+    if (tf.util.sizeFromShape(t.shape) !== n) throw new Error(`${name}: ${key} must have ${n} elements, got [${t.shape.join(',')}]`);
+  }
+  if (idx.dtype !== 'int32' || idx.shape.length !== 1 || idx.shape[0] !== len + k - 1) {
+    throw new Error(`${name}: idx must be int32 of length ${len + k - 1}`);
+  }
+  return k;
+}
+
 /**
  * Checks shared by both filter kernels (the C code trusts these sizes); returns C and K. `full`
  * are the tensors with z's size, `perChannel` those of length C.
@@ -31,21 +63,10 @@ export function checkLiftFilterInputs(
   const c = z.shape[3];
   const size = tf.util.sizeFromShape(z.shape);
   if (z.shape.length !== 4 || !(c > 0)) throw new Error(`${name}: z must be [n,h,w,c] with c > 0, got [${z.shape.join(',')}]`);
-  const k = tf.util.sizeFromShape(dk.shape) / c;
-  if (!Number.isInteger(k) || k % 2 !== 1) throw new Error(`${name}: dk [${dk.shape.join(',')}] is not K×${c} taps with K odd`);
-  const sizes: [string, tf.TensorInfo, number][] = [
-    ...Object.entries(full).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, size]),
-    ...Object.entries(perChannel).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, c]),
-    ['pk', pk, c * c],
-    ['dk', dk, k * c],
-  ];
-  for (const [key, t, n] of sizes) {
-    if (t.dtype !== 'float32') throw new Error(`${name}: ${key} must be float32, got ${t.dtype}`);
-    if (tf.util.sizeFromShape(t.shape) !== n) throw new Error(`${name}: ${key} must have ${n} elements, got [${t.shape.join(',')}]`);
-  }
-  if (idx.dtype !== 'int32' || idx.shape.length !== 1 || idx.shape[0] !== len + k - 1) {
-    throw new Error(`${name}: idx must be int32 of length ${len + k - 1}`);
-  }
+  const k = checkFilterOperands(name, c, len, dk, pk, idx, [
+    ...Object.entries(full).map(([key, t]): SizedInput => [key, t, size]),
+    ...Object.entries(perChannel).map(([key, t]): SizedInput => [key, t, c]),
+  ]);
   if (outer * len * inner !== size || inner % c !== 0) {
     throw new Error(`${name}: [outer, len, inner] = [${outer}, ${len}, ${inner}] does not fit z [${z.shape.join(',')}]`);
   }

@@ -13,11 +13,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP_GRAD } from '../kernel-names.js';
 import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { backwardScratchFloats } from './lift-filter.js';
 import { checkLiftStepInputs, STEP_CODE, type LiftStepAttrs } from './lift-step.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
-/** Rows of g the backward keeps for its block outer product (FLUSH_ROWS in native/lift_scalar.h). */
-const SCRATCH_ROWS = 256;
 
 export const liftStepGradConfig: tf.KernelConfig = {
   kernelName: LIFT_STEP_GRAD,
@@ -38,7 +37,7 @@ export const liftStepGradConfig: tf.KernelConfig = {
     const ddb = backend.makeOutput([c], 'float32');
     const dpk = backend.makeOutput(pk.shape, 'float32');
     const dpb = backend.makeOutput([c], 'float32');
-    const scratch = backend.makeOutput([4 * c + 2 * c * c + k * c + SCRATCH_ROWS * c], 'float32');
+    const scratch = backend.makeOutput([backwardScratchFloats(c, k)], 'float32');
     const p = (t: tf.TensorInfo | null | undefined) => (t == null ? 0 : heapOffset(backend, t));
     run(p(g), p(predict ? gs : null), p(predict ? gu : null), p(y), p(hid), p(predict ? x : null), p(predict ? null : d), p(dk), p(pk), p(idx),
       a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], p(dx), p(dd), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));

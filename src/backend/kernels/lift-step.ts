@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP } from '../kernel-names.js';
 import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { checkFilterOperands, type SizedInput } from './lift-filter.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 /** Attributes of the step kernels. */
@@ -43,23 +44,11 @@ export function checkLiftStepInputs(
   if (outer * len * inner !== size || inner % c !== 0) {
     throw new Error(`${name}: [outer, len, inner] = [${outer}, ${len}, ${inner}] does not fit the band [${shape.join(',')}]`);
   }
-  const k = tf.util.sizeFromShape(dk.shape) / c;
-  if (!Number.isInteger(k) || k % 2 !== 1) throw new Error(`${name}: dk [${dk.shape.join(',')}] is not K×${c} taps with K odd`);
-  const sizes: [string, tf.TensorInfo, number][] = [
-    ...(x === null ? [] : [['x', x, 2 * size] as [string, tf.TensorInfo, number]]),
-    ...Object.entries(bands).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, size]),
-    ...Object.entries(perChannel).map(([key, t]): [string, tf.TensorInfo, number] => [key, t, c]),
-    ['pk', pk, c * c],
-    ['dk', dk, k * c],
-  ];
-  for (const [key, t, n] of sizes) {
-    if (t == null) throw new Error(`${name}: input ${key} is missing`);
-    if (t.dtype !== 'float32') throw new Error(`${name}: ${key} must be float32, got ${t.dtype}`);
-    if (tf.util.sizeFromShape(t.shape) !== n) throw new Error(`${name}: ${key} must have ${n} elements, got [${t.shape.join(',')}]`);
-  }
-  if (idx.dtype !== 'int32' || idx.shape.length !== 1 || idx.shape[0] !== len + k - 1) {
-    throw new Error(`${name}: idx must be int32 of length ${len + k - 1}`);
-  }
+  const k = checkFilterOperands(name, c, len, dk, pk, idx, [
+    ...(x === null ? [] : [['x', x, 2 * size] as SizedInput]),
+    ...Object.entries(bands).map(([key, t]): SizedInput => [key, t, size]),
+    ...Object.entries(perChannel).map(([key, t]): SizedInput => [key, t, c]),
+  ]);
   return { c, k };
 }
 
