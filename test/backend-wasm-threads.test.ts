@@ -45,19 +45,24 @@ test('thread count: the free cores by default, LIFTPOOL_WASM_THREADS or the opti
   assert.throws(() => wasmThreadCount(0, {}), /expected a positive integer, got threads: 0/);
 });
 
-test('2 threads: the filter and step kernels run on the shared memory (step kernels bit-equal to the split path), filter gradients and 3 training steps within 1e-5 of 1 thread, and the process exits by itself', () => {
+test('2 threads: the filter and step kernels run on the shared memory, split with a helper thread (step kernels bit-equal to the split path), filter gradients and 3 training steps within 1e-5 of 1 thread, and the process exits by itself', () => {
   const child = (threads: number) => {
     const out = runNode(['test/wasm-threads-child.ts'], threads).stdout.trim().split('\n').pop()!;
-    return JSON.parse(out) as { threads: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
+    return JSON.parse(out) as { threads: number; splitCalls: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
   };
   const one = child(1);
   const two = child(2);
   assert.equal(one.threads, 1);
   assert.equal(two.threads, 2);
+  assert.equal(one.splitCalls, 0, 'one thread: no kernel call is split');
+  assert.ok(two.splitCalls > 0, 'two threads: the LiftPool kernels split their larger calls with a helper thread');
   assert.ok(one.filterKernel && two.filterKernel, 'the LiftPool filter kernels are registered with and without threads');
   assert.ok(one.stepKernels && two.stepKernels, 'the whole-lifting-step kernels run with and without threads');
   assert.ok(one.stepsBitEqual && two.stepsBitEqual, 'the step kernels give the split path\'s gradients bit for bit, with and without threads');
   assert.deepEqual(Object.keys(two.values), Object.keys(one.values));
+  // Each part writes its own rows: the filter's values (#0) and input gradient (#1) are bit-equal;
+  // only the weight gradients are summed across parts.
+  for (const name of ['filter C=16 width #0', 'filter C=16 width #1']) assert.deepEqual(two.values[name], one.values[name], name);
   for (const [name, a] of Object.entries(one.values)) {
     const b = two.values[name];
     assert.equal(b.length, a.length, name);

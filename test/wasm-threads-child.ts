@@ -2,13 +2,15 @@
  * Child process of test/backend-wasm-threads.test.ts (not a test itself): on the wasm backend with
  * the thread count from LIFTPOOL_WASM_THREADS, prints one JSON line with the LiftPool filter's
  * output and gradients (SIMD and scalar channel paths, both axes), whether the whole-lifting-step
- * kernels run and give liftDown2d gradients bit-equal to the split path, and three Adam steps of
+ * kernels run and give liftDown2d gradients bit-equal to the split path, how many LiftPool kernel
+ * calls were split between threads (helper threads, src/backend/heap-workers.ts), and three Adam steps of
  * the tiny LiftPool CNN (losses and final weights). It never calls process.exit: the test checks that the
  * process ends by itself.
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
+import { heapWorkerStats } from '../src/backend/heap-workers.js';
 import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { liftDown2d, liftWeightsFromTensors, liftWeightTensors } from '../src/lifting/index.js';
@@ -64,4 +66,4 @@ for (let i = 0; i < 3; i++) losses.push((await model.trainOnBatch(x, y)) as numb
 values['tiny CNN losses'] = losses;
 model.getWeights().forEach((w, i) => (values[`tiny CNN weight #${i}`] = Array.from(w.dataSync())));
 
-console.log(JSON.stringify({ threads: backendInfo().threads, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, stepKernels, stepsBitEqual, values }));
+console.log(JSON.stringify({ threads: backendInfo().threads, splitCalls: heapWorkerStats().splitCalls, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, stepKernels, stepsBitEqual, values }));

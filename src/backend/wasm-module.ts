@@ -4,10 +4,13 @@
  * backend's own `WebAssembly.Memory`, once per memory, so its entry points read and write tensors
  * in place through their heap offsets, with no copy in or out of the heap. The threaded build's
  * memory is shared: there the module built for a shared memory is used (a memory import must
- * match the memory's shared flag). Its entry points run on the calling (main) thread only, while
- * the backend's worker threads are idle (the backend's kernels return only when their threads are done).
+ * match the memory's shared flag). Its entry points run on the calling thread, while the backend's
+ * worker threads are idle (the backend's kernels return only when their threads are done), and,
+ * for the LiftPool kernels' larger calls, also on helper threads where the environment started
+ * them (./heap-workers.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { HELPER_ENTRIES, type HelperEntry } from './heap-workers.js';
 import { WASM_MODULE_BASE64, WASM_MODULE_SHARED_BASE64 } from './wasm-module.generated.js';
 
 /** The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings). */
@@ -43,6 +46,8 @@ export interface WasmModuleEntries {
   liftStepBackward: EntryFn;
   liftOddResidual: EntryFn;
   copyRuns: CopyRuns;
+  /** The entry points helper threads can run (./heap-workers.ts), by export name. */
+  byExport: Record<HelperEntry, EntryFn>;
 }
 
 const instances = new WeakMap<WasmMemoryLike, WasmModuleEntries>();
@@ -61,12 +66,27 @@ function compile(shared: boolean): object {
 /** Whether a memory is shared (the threaded build's). */
 const isShared = (memory: WasmMemoryLike): boolean => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 
-/** The module's entry points on this backend's memory; throws where the module cannot run there. */
-export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
+/** The backend's `WebAssembly.Memory`; throws where it is not reachable. */
+export function wasmMemory(backend: WasmBackendLike): WasmMemoryLike {
   const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
     throw new Error("liftpool wasm module: the wasm backend's memory is not accessible (unexpected tfjs-backend-wasm build)");
   }
+  return memory;
+}
+
+/**
+ * The compiled module for this backend's memory when that memory is shared (the threaded build),
+ * with the memory: what helper threads (./heap-workers-node.ts) instantiate; null otherwise.
+ */
+export function sharedModuleAndMemory(backend: WasmBackendLike): { module: object; memory: WasmMemoryLike } | null {
+  const memory = wasmMemory(backend);
+  return isShared(memory) ? { module: compile(true), memory } : null;
+}
+
+/** The module's entry points on this backend's memory; throws where the module cannot run there. */
+export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
+  const memory = wasmMemory(backend);
   let f = instances.get(memory);
   if (f == null) {
     const { exports } = new WebAssembly.Instance(compile(isShared(memory)), { env: { memory } });
@@ -77,6 +97,7 @@ export function wasmModule(backend: WasmBackendLike): WasmModuleEntries {
       liftStepBackward: exports.lift_step_backward as EntryFn,
       liftOddResidual: exports.lift_odd_residual as EntryFn,
       copyRuns: exports.copy_runs as CopyRuns,
+      byExport: Object.fromEntries(HELPER_ENTRIES.map((name) => [name, exports[name] as EntryFn])) as Record<HelperEntry, EntryFn>,
     };
     instances.set(memory, f);
   }

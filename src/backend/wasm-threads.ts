@@ -22,6 +22,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setWasmThreadsState } from './threads-state.js';
+import { heapWorkers, setHeapWorkers } from './heap-workers.js';
+import { startHeapWorkers } from './heap-workers-node.js';
+import { sharedModuleAndMemory, wasmModuleUsable, type WasmBackendLike } from './wasm-module.js';
 
 export { wasmThreadsState } from './threads-state.js';
 
@@ -79,6 +82,19 @@ function releaseWorkers(pthread: PThreadLike | undefined): void {
   };
 }
 
+/**
+ * Helper threads for the project's LiftPool kernels (./heap-workers.ts): `count` of them on the
+ * threaded backend's shared memory, so those kernels use the cores the backend's pool threads use
+ * for its own kernels. Skipped where the project's module cannot run on this backend.
+ */
+async function startLiftHelpers(count: number): Promise<void> {
+  const backend = tf.backend() as unknown as WasmBackendLike;
+  if (count < 1 || !wasmModuleUsable(backend)) return;
+  const shared = sharedModuleAndMemory(backend);
+  if (shared == null || heapWorkers(shared.memory) != null) return;
+  setHeapWorkers(shared.memory, await startHeapWorkers(shared.module, shared.memory, count));
+}
+
 export async function enableWasmThreads(mod: WasmModuleLike, threads: number): Promise<void> {
   const require = createRequire(import.meta.url);
   const mainJs = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
@@ -120,6 +136,7 @@ export async function enableWasmThreads(mod: WasmModuleLike, threads: number): P
     await tf.ready();
     setWasmThreadsState(threads, true);
     releaseWorkers((tf.backend() as unknown as { wasm?: { PThread?: PThreadLike } }).wasm?.PThread);
+    await startLiftHelpers(threads - 1);
   } finally {
     URL.createObjectURL = original;
     os.cpus = cpus;

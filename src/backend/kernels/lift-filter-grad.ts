@@ -8,8 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER_GRAD } from '../kernel-names.js';
-import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats, checkLiftFilterInputs, type LiftFilterAttrs } from './lift-filter.js';
+import { partsFor, runRowSplit, withPartialGrads, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 
@@ -21,16 +22,23 @@ export const liftFilterGradConfig: tf.KernelConfig = {
     const { dy, y, hid, z, dk, pk, idx } = inputsOf(args);
     const a = attrsOf<LiftFilterAttrs>(args);
     const { c, k } = checkLiftFilterInputs(LIFT_FILTER_GRAD, z, dk, pk, idx, { dy, y, hid, z }, {}, a);
-    const run = wasmModule(backend).liftFilterBackward;
     const dz = backend.makeOutput(z.shape, 'float32');
     const ddk = backend.makeOutput(dk.shape, 'float32');
     const ddb = backend.makeOutput([c], 'float32');
     const dpk = backend.makeOutput(pk.shape, 'float32');
     const dpb = backend.makeOutput([c], 'float32');
-    const scratch = backend.makeOutput([backwardScratchFloats(c, k)], 'float32');
+    const scratchFloats = backwardScratchFloats(c, k);
+    const scratch = backend.makeOutput([scratchFloats], 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
-    run(p(dy), p(y), p(hid), p(z), p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, p(dz), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));
-    backend.disposeData(scratch.dataId);
+    const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
+    const parts = partsFor(backend, a.outer, tf.util.sizeFromShape(z.shape));
+    const callArgs: RowArg[] = [row(dy), row(y), row(hid), row(z), p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, row(dz)];
+    try {
+      withPartialGrads(backend, parts.length, { ddk: k * c, ddb: c, dpk: c * c, dpb: c, scratch: scratchFloats },
+        [p(ddk), p(ddb), p(dpk), p(dpb), p(scratch)], (extra) => runRowSplit(backend, 'lift_filter_backward', parts, callArgs, 7, extra));
+    } finally {
+      backend.disposeData(scratch.dataId);
+    }
     return [dz, ddk, ddb, dpk, dpb];
   },
 };

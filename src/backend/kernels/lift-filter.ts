@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER } from '../kernel-names.js';
-import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
+import { partsFor, runRowSplit, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 /** Attributes of both filter kernels. */
@@ -81,11 +82,13 @@ export const liftFilterConfig: tf.KernelConfig = {
     const { z, dk, db, pk, pb, idx } = inputsOf(args);
     const a = attrsOf<LiftFilterAttrs>(args);
     const { c, k } = checkLiftFilterInputs(LIFT_FILTER, z, dk, pk, idx, { z }, { db, pb }, a);
-    const run = wasmModule(backend).liftFilterForward;
-    const hid = backend.makeOutput([tf.util.sizeFromShape(z.shape) / c, c], 'float32');
+    const size = tf.util.sizeFromShape(z.shape);
+    const hid = backend.makeOutput([size / c, c], 'float32');
     const y = backend.makeOutput(z.shape, 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
-    run(p(z), p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, p(hid), p(y));
+    const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
+    const callArgs: RowArg[] = [row(z), p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, row(hid), row(y)];
+    runRowSplit(backend, 'lift_filter_forward', partsFor(backend, a.outer, size), callArgs, 6);
     return [hid, y];
   },
 };

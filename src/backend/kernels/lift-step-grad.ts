@@ -12,8 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP_GRAD } from '../kernel-names.js';
-import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats } from './lift-filter.js';
+import { partsFor, runRowSplit, withPartialGrads, type RowArg } from './row-split.js';
 import { checkLiftStepInputs, STEP_CODE, type LiftStepAttrs } from './lift-step.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
@@ -30,18 +31,27 @@ export const liftStepGradConfig: tf.KernelConfig = {
     if (predict && gs) bands.gs = gs;
     if (predict && gu) bands.gu = gu;
     const { c, k } = checkLiftStepInputs(LIFT_STEP_GRAD, predict ? x : null, dk, pk, idx, bands, {}, a);
-    const run = wasmModule(backend).liftStepBackward;
     const dx = predict ? backend.makeOutput(x.shape, 'float32') : null;
     const dd = predict ? null : backend.makeOutput(d.shape, 'float32');
     const ddk = backend.makeOutput(dk.shape, 'float32');
     const ddb = backend.makeOutput([c], 'float32');
     const dpk = backend.makeOutput(pk.shape, 'float32');
     const dpb = backend.makeOutput([c], 'float32');
-    const scratch = backend.makeOutput([backwardScratchFloats(c, k)], 'float32');
+    const scratchFloats = backwardScratchFloats(c, k);
+    const scratch = backend.makeOutput([scratchFloats], 'float32');
     const p = (t: tf.TensorInfo | null | undefined) => (t == null ? 0 : heapOffset(backend, t));
-    run(p(g), p(predict ? gs : null), p(predict ? gu : null), p(y), p(hid), p(predict ? x : null), p(predict ? null : d), p(dk), p(pk), p(idx),
-      a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], p(dx), p(dd), p(ddk), p(ddb), p(dpk), p(dpb), p(scratch));
-    backend.disposeData(scratch.dataId);
+    const rowFloats = a.len * a.inner;
+    const band = (t: tf.TensorInfo | null | undefined): RowArg => ({ at: p(t), rowFloats });
+    const wide = (t: tf.TensorInfo | null | undefined): RowArg => ({ at: p(t), rowFloats: 2 * rowFloats });
+    const callArgs: RowArg[] = [band(g), band(predict ? gs : null), band(predict ? gu : null), band(y), band(hid), wide(predict ? x : null), band(predict ? null : d),
+      p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], wide(dx), band(dd)];
+    const parts = partsFor(backend, a.outer, tf.util.sizeFromShape(a.shape));
+    try {
+      withPartialGrads(backend, parts.length, { ddk: k * c, ddb: c, dpk: c * c, dpb: c, scratch: scratchFloats },
+        [p(ddk), p(ddb), p(dpk), p(dpb), p(scratch)], (extra) => runRowSplit(backend, 'lift_step_backward', parts, callArgs, 10, extra));
+    } finally {
+      backend.disposeData(scratch.dataId);
+    }
     return [(dx ?? dd)!, ddk, ddb, dpk, dpb];
   },
 };

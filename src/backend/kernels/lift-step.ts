@@ -11,8 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP } from '../kernel-names.js';
-import { heapOffset, wasmModule, type WasmBackendLike } from '../wasm-module.js';
+import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { checkFilterOperands, type SizedInput } from './lift-filter.js';
+import { partsFor, runRowSplit, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 /** Attributes of the step kernels. */
@@ -61,12 +62,15 @@ export const liftStepConfig: tf.KernelConfig = {
     const a = attrsOf<LiftStepAttrs>(args);
     const update = a.step === 'update';
     const { c, k } = checkLiftStepInputs(LIFT_STEP, x, dk, pk, idx, update ? { d } : {}, { db, pb }, a);
-    const run = wasmModule(backend).liftStepForward;
-    const hid = backend.makeOutput([tf.util.sizeFromShape(a.shape) / c, c], 'float32');
+    const size = tf.util.sizeFromShape(a.shape);
+    const hid = backend.makeOutput([size / c, c], 'float32');
     const y = backend.makeOutput(a.shape, 'float32');
     const out = backend.makeOutput(a.shape, 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
-    run(p(x), update ? p(d) : 0, p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], p(hid), p(y), p(out));
+    const band = (t: tf.TensorInfo | null): RowArg => ({ at: t == null ? 0 : p(t), rowFloats: a.len * a.inner });
+    const callArgs: RowArg[] = [{ at: p(x), rowFloats: 2 * a.len * a.inner }, band(update ? d : null), p(dk), p(db), p(pk), p(pb), p(idx),
+      a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], band(hid), band(y), band(out)];
+    runRowSplit(backend, 'lift_step_forward', partsFor(backend, a.outer, size), callArgs, 7);
     return [hid, y, out];
   },
 };

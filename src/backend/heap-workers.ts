@@ -1,0 +1,91 @@
+/**
+ * Helper threads for the project's wasm module on the threaded build: the LiftPool kernels split
+ * their rows ([outer, len, inner], split along `outer`) between the calling thread and helper
+ * threads that run the same module on the same shared `WebAssembly.Memory`. The backend's own pool
+ * threads only run its kernels (XNNPACK), so without helpers a LiftPool kernel runs on one core.
+ *
+ * This module is browser-safe: it holds the helpers registered for a memory and splits the work.
+ * The helpers themselves come from the environment: in Node, ./heap-workers-node.ts starts them
+ * (worker_threads) when ./wasm-threads.ts brings the threaded build up. A browser page gets none
+ * (its main thread may not block on `Atomics.wait`), so there the kernels run on the calling thread.
+ *
+ * Results: each part writes its own rows, so values and input gradients equal the one-thread run
+ * bit for bit; weight gradients are summed per part and then across parts, so they differ from one
+ * thread by float rounding only (the parts are fixed by the row count and the helper count).
+ */
+
+/** The module's entry points the helpers can run (their export names in native/*.c). */
+export const HELPER_ENTRIES = ['lift_filter_forward', 'lift_filter_backward', 'lift_step_forward', 'lift_step_backward'] as const;
+export type HelperEntry = (typeof HELPER_ENTRIES)[number];
+
+/** Helper threads on one shared memory. */
+export interface HeapWorkers {
+  /** Number of helper threads (the calling thread comes on top). */
+  readonly count: number;
+  /**
+   * Runs `jobs[i]` on helper i (int32 arguments: heap byte offsets and sizes) while `own` runs on
+   * the calling thread; returns when all are done, and throws when a helper failed.
+   */
+  run(jobs: { entry: HelperEntry; args: number[] }[], own: () => void): void;
+}
+
+const registry = new WeakMap<object, HeapWorkers>();
+const stats = { splitCalls: 0 };
+
+/** Registers (or, with null, removes) the helpers that run on `memory`. */
+export function setHeapWorkers(memory: object, workers: HeapWorkers | null): void {
+  if (workers == null) registry.delete(memory);
+  else registry.set(memory, workers);
+}
+
+/** The helpers registered for `memory`, if any. */
+export function heapWorkers(memory: object): HeapWorkers | null {
+  return registry.get(memory) ?? null;
+}
+
+/** How many kernel calls this process split between threads (for tests and benchmarks). */
+export function heapWorkerStats(): { splitCalls: number } {
+  return { ...stats };
+}
+
+/**
+ * Below this many band elements a kernel runs on the calling thread alone: waking a helper costs
+ * tens of microseconds, more than it saves on small tensors.
+ */
+export const MIN_SPLIT_ELEMENTS = 4096;
+
+/** A range of rows along `outer`. */
+export interface RowPart {
+  o0: number;
+  o1: number;
+}
+
+/**
+ * The parts to split `outer` rows of `elements` band elements into with `helpers` helper threads:
+ * one part (all rows) when the work is small or there are no helpers, else up to helpers + 1
+ * contiguous near-equal ranges.
+ */
+export function rowParts(outer: number, elements: number, helpers: number): RowPart[] {
+  const n = elements < MIN_SPLIT_ELEMENTS ? 1 : Math.max(1, Math.min(helpers + 1, outer));
+  const parts: RowPart[] = [];
+  for (let i = 0; i < n; i++) parts.push({ o0: Math.floor((i * outer) / n), o1: Math.floor(((i + 1) * outer) / n) });
+  return parts;
+}
+
+/**
+ * Runs `entry` once per part: part 0 through `own` on the calling thread, the others on the
+ * helpers of `memory`. `argsOf(part, i)` gives each call's arguments.
+ */
+export function runParts(
+  memory: object, entry: HelperEntry, parts: RowPart[], argsOf: (part: RowPart, i: number) => number[], own: (args: number[]) => void,
+): void {
+  if (parts.length === 1) {
+    own(argsOf(parts[0], 0));
+    return;
+  }
+  const workers = heapWorkers(memory);
+  if (workers == null || workers.count < parts.length - 1) throw new Error(`liftpool wasm kernel: ${parts.length - 1} helper threads needed, ${workers?.count ?? 0} running`);
+  stats.splitCalls++;
+  const jobs = parts.slice(1).map((p, i) => ({ entry, args: argsOf(p, i + 1) }));
+  workers.run(jobs, () => own(argsOf(parts[0], 0)));
+}
