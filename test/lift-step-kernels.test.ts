@@ -7,7 +7,8 @@
  * sizes, every pad mode, every constraint form (and none), C a multiple of 4 and not, shared and
  * separate vertical weights, an input with another consumer, bands left unused, and more rows than
  * one flush block; the step kernels really run (and `'relative'` falls back to the split path);
- * the switch and LIFTPOOL_WASM_STEP_KERNELS=0 turn them off, cpu has none; no tensor leaks; input
+ * the `'detached'` form's second pass reuses the first pass's step forwards; the switch and
+ * LIFTPOOL_WASM_STEP_KERNELS=0 turn them off, cpu has none; no tensor leaks; input
  * checks of the kernels.
  */
 import assert from 'node:assert/strict';
@@ -217,6 +218,32 @@ describe('whole-lifting-step kernels (wasm)', () => {
     }
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([x, ...stepTensors(w1), ...ws]);
+  });
+
+  test("the 'detached' form's second pass reuses the first pass's forwards: as many step-kernel forwards as 'paper', and no tensor left", async () => {
+    const x = tf.randomNormal([2, 8, 6, 8], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const w = randomWeights2d(8, 5, 3);
+    const w1 = randomStep(8, 3, 'width', 5);
+    const before = tf.memory().numTensors;
+    const launches = async (f: () => tf.Tensor[]) => {
+      const p = await tf.profile(() => tf.dispose(tf.tidy(f)));
+      return p.kernels.filter((k) => k.name === LIFT_STEP).length;
+    };
+    const down2d = (form: ConstraintForm) => () => {
+      const r = liftDown2d(x, w, { constraint: form });
+      return [r.ll, r.lh, r.hl, r.hh, r.lossU, r.lossP];
+    };
+    const down1d = (form: ConstraintForm) => () => {
+      const r = liftDown1d(x, w1, { axis: 'width', constraint: form });
+      return [r.s, r.d, r.lossU, r.lossP];
+    };
+    // 2D: a predict and an update forward per step, 2 steps (the vertical one on L and H as one batch).
+    assert.equal(await launches(down2d('paper')), 4);
+    assert.equal(await launches(down2d('detached')), 4);
+    assert.equal(await launches(down1d('paper')), 2);
+    assert.equal(await launches(down1d('detached')), 2);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([x, ...liftWeightTensors(w), ...stepTensors(w1)]);
   });
 
   test('the kernels reject inputs that do not fit', () => {

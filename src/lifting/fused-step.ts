@@ -72,7 +72,8 @@ function filterOp(r: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predi
     const idx = tf.tensor1d(padIndexMap(geo.len, (k - 1) / 2, padMode), 'int32');
     const pk2 = tf.reshape(pk, [c, c]);
     const inputs: tf.NamedTensorMap = step === 'predict' ? { x: z, dk, db, pk: pk2, pb, idx } : { x: r, d: z, dk, db, pk: pk2, pb, idx };
-    const [hid, y, out] = tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[];
+    const [hid, y, out] = forwards?.replay(step, geo.shape) ?? (tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[]);
+    forwards?.record([hid, y, out]);
     save([z, hid, y, dk, pk2, idx]);
     const gradFunc = (g: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [zs, hids, ys, dks, pk2s, idxs] = saved;
@@ -94,6 +95,66 @@ function filterOp(r: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predi
     };
     return { value: out, gradFunc };
   });
+}
+
+/**
+ * The step kernels' forwards of a first lifting pass, recorded in call order and replayed by a
+ * second pass over the same values: the `'detached'` constraint form's pass on the stopped-gradient
+ * input (same input values, same weights, so the same floats), which then runs no forward kernel.
+ * Replayed tensors share the recorded buffers; the backward of both passes is unchanged.
+ */
+class StepForwards {
+  private readonly log: { key: string; outs: tf.Tensor[] }[] = [];
+  private next = 0;
+  private replaying = false;
+
+  record(outs: tf.Tensor[]): void {
+    if (!this.replaying) this.log.push({ key: this.pending, outs: outs.map((t) => tf.keep(tf.clone(t))) });
+  }
+
+  private pending = '';
+
+  /** In the replay pass, the recorded outputs of this call (clones); in the record pass, null. */
+  replay(step: string, shape: number[]): tf.Tensor[] | null {
+    const key = `${step} [${shape.join(',')}]`;
+    if (!this.replaying) {
+      this.pending = key;
+      return null;
+    }
+    const entry = this.log[this.next++];
+    if (entry?.key !== key) throw new Error(`liftpool: the second lifting pass asked for ${key}, the first recorded ${entry?.key ?? 'nothing more'}`);
+    return entry.outs.map((t) => tf.clone(t));
+  }
+
+  startReplay(): void {
+    this.replaying = true;
+  }
+
+  dispose(): void {
+    for (const e of this.log) tf.dispose(e.outs);
+    this.log.length = 0;
+  }
+}
+
+let forwards: StepForwards | null = null;
+
+/**
+ * Runs `first` (a lifting pass) recording its step-kernel forwards, then `second` (a pass over the
+ * same input values and weights) replaying them; returns both results. Where no step kernel runs
+ * (other backends, wavelets), nothing is recorded and `second` computes as usual.
+ */
+export function withSharedForwards<A, B>(first: () => A, second: () => B): [A, B] {
+  const outer = forwards;
+  const f = new StepForwards();
+  forwards = f;
+  try {
+    const a = first();
+    f.startReplay();
+    return [a, second()];
+  } finally {
+    forwards = outer;
+    f.dispose();
+  }
 }
 
 export interface LearnedStep {

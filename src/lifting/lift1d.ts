@@ -19,6 +19,7 @@ import { padToEven, cropAxis } from './pad.js';
 import { assertConstraintForm } from './losses.js';
 import { DEFAULT_CONSTRAINT } from './types.js';
 import { stopGradient } from './stop-gradient.js';
+import { withSharedForwards } from './fused-step.js';
 import { assertAxis, assertImageTensor, assertPadMode, axisIndex } from './validate.js';
 
 export function liftDown1d(x: tf.Tensor4D, weights: Lifting1dSpec, opts: Lift1dOptions): Lift1dResult {
@@ -34,13 +35,17 @@ export function liftDown1d(x: tf.Tensor4D, weights: Lifting1dSpec, opts: Lift1dO
   const length = x.shape[axisIndex(opts.axis)];
   return tf.tidy(() => {
     const lossForm = opts.losses === false || constraint === 'detached' ? null : constraint;
-    const step = liftSplit(padToEven(x, opts.axis), scheme, opts.axis, lossForm);
-    const { s, d } = step;
-    if (opts.losses === false) return { s, d, length, lossU: tf.scalar(0), lossP: tf.scalar(0) };
-    if (constraint !== 'detached') return { s, d, length, ...step.losses(1, constraint) };
-    // The constraints of a second pass on the detached input train only the predict/update weights.
-    const r = liftSplit(padToEven(stopGradient(x), opts.axis), scheme, opts.axis, 'paper');
-    return { s, d, length, ...r.losses(1, 'paper') };
+    const first = () => liftSplit(padToEven(x, opts.axis), scheme, opts.axis, lossForm);
+    if (opts.losses === false || constraint !== 'detached') {
+      const step = first();
+      const { s, d } = step;
+      if (opts.losses === false) return { s, d, length, lossU: tf.scalar(0), lossP: tf.scalar(0) };
+      return { s, d, length, ...step.losses(1, constraint) };
+    }
+    // The constraints of a second pass on the detached input train only the predict/update weights;
+    // its forward values equal the first pass's: the step kernels' forwards are reused.
+    const [{ s, d }, losses] = withSharedForwards(first, () => liftSplit(padToEven(stopGradient(x), opts.axis), scheme, opts.axis, 'paper').losses(1, 'paper'));
+    return { s, d, length, ...losses };
   });
 }
 

@@ -23,6 +23,7 @@ import { assertConstraintForm } from './losses.js';
 import { liftSplit } from './lift-step.js';
 import { DEFAULT_CONSTRAINT, type ConstraintForm, type Lift2dResult as Result } from './types.js';
 import { stopGradient } from './stop-gradient.js';
+import { withSharedForwards } from './fused-step.js';
 import { assertImageTensor, assertPadMode, isWaveletName } from './validate.js';
 import { initLiftStepWeights } from './filter.js';
 
@@ -65,8 +66,8 @@ export function liftDown2d(x: tf.Tensor4D, weights: Lifting2dSpec, opts: Lift2dO
   if (opts.losses === false || constraint !== 'detached') return decompose(x, sch, opts.losses !== false, constraint);
   return tf.tidy(() => {
     // The constraints of a second pass on the detached input train only the predict/update weights.
-    const bands = decompose(x, sch, false, 'paper');
-    const { lossU, lossP } = decompose(stopGradient(x), sch, true, 'paper');
+    // Its forward values equal the first pass's: the step kernels' forwards are reused.
+    const [bands, { lossU, lossP }] = withSharedForwards(() => decompose(x, sch, false, 'paper'), () => decompose(stopGradient(x), sch, true, 'paper'));
     return { ...bands, lossU, lossP };
   });
 }
