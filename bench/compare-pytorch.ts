@@ -4,11 +4,14 @@
  * net, LiftPool written from SPEC §2 with stock ops), steps interleaved in one run (liftpool max,
  * liftpool lift, torch max, torch lift, then the reverse order, ...) so that load from other jobs
  * hits all four alike. Prints images/s medians and ranges, lift/max within each framework and
- * liftpool/PyTorch per pooling.
+ * liftpool/PyTorch per pooling. `--constraint` picks LiftPool's constraint form on both sides:
+ * `detached` (the package default: the losses of a second lifting pass on the stopped-gradient
+ * input, so they train only the lifting weights) or `paper` (the losses of the one pass, their
+ * gradient reaching the backbone too).
  *
  * PyTorch is a measuring instrument here, never a dependency: Debian `apt-get install python3-torch`.
  *
- *   npx tsx bench/compare-pytorch.ts [--steps 10] [--batch 64] [--torch-threads N] [--python python3] [--json out.json]
+ *   npx tsx bench/compare-pytorch.ts [--steps 10] [--batch 64] [--constraint detached|paper] [--torch-threads N] [--python python3] [--json out.json]
  *
  * The wasm thread count is liftpool's default (free cores) unless LIFTPOOL_WASM_THREADS is set;
  * PyTorch's is its own default (torch.get_num_threads()) unless --torch-threads is given.
@@ -21,6 +24,10 @@ import { fileURLToPath } from 'node:url';
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
 import { median } from '../src/cli/bench-timing.js';
 import { POOLS, trainer, type Pool } from '../src/cli/commands/bench.js';
+import { DEFAULT_CONSTRAINT, type ConstraintForm } from '../src/lifting/index.js';
+
+/** The constraint forms both sides implement. */
+const FORMS = ['detached', 'paper'] as const;
 
 function arg(name: string, fallback: string | undefined): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,9 +50,9 @@ class TorchSide {
     this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   }
 
-  static async start(python: string, batch: number, threads: string | undefined): Promise<{ side: TorchSide; version: string; threads: number }> {
+  static async start(python: string, batch: number, threads: string | undefined, constraint: ConstraintForm): Promise<{ side: TorchSide; version: string; threads: number }> {
     const script = fileURLToPath(new URL('./pytorch_tiny_cnn.py', import.meta.url));
-    const args = [script, '--batch', String(batch), ...(threads ? ['--threads', threads] : [])];
+    const args = [script, '--batch', String(batch), '--constraint', constraint, ...(threads ? ['--threads', threads] : [])];
     const proc = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     proc.stderr.on('data', (d: Buffer) => process.stderr.write(`  [torch] ${d.toString()}`));
     const side = new TorchSide(proc);
@@ -79,6 +86,12 @@ const key = (side: Side, pool: Pool) => `${side} ${pool}`;
 async function main(): Promise<void> {
   const steps = Number(arg('steps', '10'));
   const batch = Number(arg('batch', '64'));
+  const constraint = arg('constraint', DEFAULT_CONSTRAINT) as ConstraintForm;
+  if (!(FORMS as readonly string[]).includes(constraint)) {
+    console.error(`compare-pytorch: --constraint must be one of ${FORMS.join(', ')}, got ${constraint}`);
+    process.exitCode = 2;
+    return;
+  }
   const candidates = arg('python', undefined) ? [arg('python', undefined)!] : ['python3', '/usr/bin/python3'];
   const python = findPython(candidates);
   if (python == null) {
@@ -88,8 +101,8 @@ async function main(): Promise<void> {
   }
   await useBestBackend('wasm');
   const ours = backendInfo();
-  const torch = await TorchSide.start(python, batch, arg('torch-threads', undefined));
-  const runs = new Map(POOLS.map((p) => [p, trainer(p, batch)] as const));
+  const torch = await TorchSide.start(python, batch, arg('torch-threads', undefined), constraint);
+  const runs = new Map(POOLS.map((p) => [p, trainer(p, batch, constraint)] as const));
   const ms = new Map<string, number[]>();
   const order: [Side, Pool][] = [['liftpool', 'max'], ['liftpool', 'lift'], ['pytorch', 'max'], ['pytorch', 'lift']];
   try {
@@ -123,7 +136,7 @@ async function main(): Promise<void> {
       liftpoolOverPytorch: side === 'liftpool' ? med('liftpool', pool) / med('pytorch', pool) : null,
     };
   });
-  console.log(`\nTiny CNN training, batch ${batch}, Adam; images/s, median (range) of ${steps} steps, all four interleaved in one run\n`);
+  console.log(`\nTiny CNN training, batch ${batch}, Adam, LiftPool constraint form '${constraint}'; images/s, median (range) of ${steps} steps, all four interleaved in one run\n`);
   console.log('| framework | pool | threads | images/s | lift / max | liftpool / PyTorch |\n| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const name = r.side === 'liftpool' ? 'liftpool (wasm)' : `PyTorch ${torch.version}`;
@@ -131,7 +144,7 @@ async function main(): Promise<void> {
   }
   const json = arg('json', undefined);
   if (json) {
-    writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), command: `npx tsx bench/compare-pytorch.ts ${process.argv.slice(2).join(' ')}`, batch, steps, backend: ours, pytorch: { version: torch.version, threads: torch.threads }, rows }, null, 2));
+    writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), command: `npx tsx bench/compare-pytorch.ts ${process.argv.slice(2).join(' ')}`, batch, steps, constraint, backend: ours, pytorch: { version: torch.version, threads: torch.threads }, rows }, null, 2));
     console.log(`\nwrote ${json}`);
   }
 }

@@ -6,12 +6,14 @@ SPEC section 2 with stock PyTorch ops: per 1-D step split even/odd, d = xo - P(x
 F(z) = tanh(Conv1x1(ReLU(DepthwiseConv_K(Pad(z))))), K = 5, reflect padding (edge where the axis is
 too short), the vertical step shared by the L and H branches (run as one batch), output
 LL+LH+HL+HH, loss = cross-entropy + 0.01 * sum L_u + 0.1 * sum L_p. Adam, lr 1e-3.
+--constraint: 'detached' (liftpool's default) takes L_u, L_p from a second lifting pass on x.detach(),
+so they train only the lifting weights; 'paper' takes them from the one pass.
 
 Protocol (stdin/stdout, one line each): it prints "ready <torch version> <threads>", then for each
 line "max" or "lift" runs one training step on a fixed random batch and prints its wall time in ms
 (time.perf_counter around the step); "quit" ends it.
 
-  python3 bench/pytorch_tiny_cnn.py [--threads N] [--batch 64]
+  python3 bench/pytorch_tiny_cnn.py [--threads N] [--batch 64] [--constraint detached|paper]
 """
 import argparse
 import sys
@@ -60,26 +62,31 @@ class LiftStep(nn.Module):
 
 
 class LiftDownPool2D(nn.Module):
-    def __init__(self, c, k=5):
+    def __init__(self, c, k=5, constraint="detached"):
         super().__init__()
         self.horizontal = LiftStep(c, k, "width")
         self.vertical = LiftStep(c, k, "height")
+        self.constraint = constraint
         self.loss = None
 
-    def forward(self, x):
+    def lift(self, x):
         low, high, lu1, lp1 = self.horizontal(x)
-        n = x.shape[0]
         s, d, lu2, lp2 = self.vertical(torch.cat([low, high], 0), parts=2)
-        self.loss = 0.01 * (lu1 + lu2) + 0.1 * (lp1 + lp2)
+        return s, d, 0.01 * (lu1 + lu2) + 0.1 * (lp1 + lp2)
+
+    def forward(self, x):
+        n = x.shape[0]
+        s, d, loss = self.lift(x)
+        self.loss = loss if self.constraint == "paper" else self.lift(x.detach())[2]
         return s[:n] + d[:n] + s[n:] + d[n:]
 
 
 class TinyCnn(nn.Module):
-    def __init__(self, pool):
+    def __init__(self, pool, constraint):
         super().__init__()
         conv = lambda ci, co: nn.Conv2d(ci, co, 3, padding=1)
         self.c1, self.c2, self.c3, self.c4, self.c5 = conv(1, 16), conv(16, 16), conv(16, 32), conv(32, 32), conv(32, 64)
-        self.pools = nn.ModuleList([LiftDownPool2D(16), LiftDownPool2D(32)]) if pool == "lift" else None
+        self.pools = nn.ModuleList([LiftDownPool2D(16, constraint=constraint), LiftDownPool2D(32, constraint=constraint)]) if pool == "lift" else None
         self.dense = nn.Linear(64, 10)
 
     def pool(self, i, x):
@@ -101,12 +108,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=torch.get_num_threads())
     ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--constraint", choices=["detached", "paper"], default="detached")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     x = torch.randn(args.batch, 1, 28, 28)
     y = torch.randint(0, 10, (args.batch,))
-    nets = {p: TinyCnn(p) for p in ("max", "lift")}
+    nets = {p: TinyCnn(p, args.constraint) for p in ("max", "lift")}
     opts = {p: torch.optim.Adam(nets[p].parameters(), lr=1e-3) for p in nets}
 
     def step(p):
