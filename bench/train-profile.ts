@@ -9,7 +9,9 @@
  * medians and ranges of the wall time and of the process CPU time per step (the latter less
  * disturbed by other jobs on a shared machine; with one wasm thread it is the step's own work).
  *
- *   npx tsx bench/train-profile.ts [--backend wasm|cpu] [--batch 64] [--steps 10] [--top 20]
+ * `--constraint` sets LiftPool's constraint form (default the package's, `detached`).
+ *
+ *   npx tsx bench/train-profile.ts [--backend wasm|cpu] [--batch 64] [--steps 10] [--top 20] [--constraint detached|paper|rms|relative]
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -17,6 +19,7 @@ import { useBestBackend, type BackendPreference } from '../src/backend/index.js'
 import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
+import { DEFAULT_CONSTRAINT, assertConstraintForm, type ConstraintForm } from '../src/lifting/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +30,8 @@ const backend = await useBestBackend(arg('backend', 'wasm') as BackendPreference
 const batch = Number(arg('batch', '64'));
 const steps = Number(arg('steps', '10'));
 const top = Number(arg('top', '20'));
+const constraint = arg('constraint', DEFAULT_CONSTRAINT) as ConstraintForm;
+assertConstraintForm('train-profile --constraint', constraint);
 const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
 
@@ -34,7 +39,7 @@ const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
 type Pool = 'max' | 'lift' | 'lift-split';
 const POOLS: readonly Pool[] = ['max', 'lift', 'lift-split'];
 function model(pool: Pool, optimizer: 'adam' | 'sgd'): tf.LayersModel {
-  const m = buildTinyCnn({ pool: pool === 'max' ? 'max' : 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+  const m = buildTinyCnn({ pool: pool === 'max' ? 'max' : 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1, liftConstraint: constraint });
   m.compile({ optimizer: optimizer === 'adam' ? tf.train.adam(1e-3) : tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
   return m;
 }
@@ -51,7 +56,7 @@ async function train(pool: Pool, m: tf.LayersModel): Promise<void> {
 
 const range = (a: number[]) => `${Math.min(...a).toFixed(0)}–${Math.max(...a).toFixed(0)}`;
 
-console.log(`backend ${backend}, batch ${batch}, whole-lifting-step kernels available: ${liftStepKernels()}\n`);
+console.log(`backend ${backend}, batch ${batch}, LiftPool constraint form '${constraint}', whole-lifting-step kernels available: ${liftStepKernels()}\n`);
 const perKernel = new Map<Pool, Map<string, { ms: number; n: number }>>();
 for (const pool of POOLS) {
   const m = model(pool, 'adam');
