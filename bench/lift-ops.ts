@@ -17,6 +17,7 @@ import { median, timeMs } from '../src/cli/bench-timing.js';
 import { LiftDownPool2D } from '../src/layers/index.js';
 import { setFusedLiftFilter } from '../src/lifting/filter.js';
 import { initLiftWeights2d, liftDown2d, disposeLiftWeights, liftWeightTensors, liftWeightsFromTensors } from '../src/lifting/index.js';
+import { PackedAdamOptimizer } from '../src/train/packed-adam.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,7 +87,7 @@ interface Variant {
 async function benchCnn(steps: number, variants: Variant[] = [{ label: 'LiftDownPool2D', apply: () => {} }], batch = 64): Promise<void> {
   const max = tinyCnn(() => tf.layers.maxPooling2d({ poolSize: 2 }));
   const lift = tinyCnn(() => new LiftDownPool2D({ kernelSize: 5 }));
-  for (const m of [max, lift]) m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  for (const m of [max, lift]) m.compile({ optimizer: new PackedAdamOptimizer(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 7);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 8) as tf.Tensor1D, 10);
   const msMax: number[] = [];

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { backendInfo, useBestBackend, type BackendPreference } from '../src/backend/index.js';
+import { PackedAdamOptimizer } from '../src/train/packed-adam.js';
 
 export interface TinyCnnBenchOptions {
   backend?: BackendPreference;
@@ -72,7 +73,7 @@ export async function benchTinyCnn(opts: TinyCnnBenchOptions = {}): Promise<Tiny
   const warmup = opts.warmup ?? 3;
   await useBestBackend(opts.backend ?? 'auto', { threads: opts.threads });
   const model = tinyCnn();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: new PackedAdamOptimizer(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomUniform([batch, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32') as tf.Tensor1D, 10);
   for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, y);

@@ -19,6 +19,7 @@ import { useBestBackend, type BackendPreference } from '../src/backend/index.js'
 import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
+import { PackedAdamOptimizer } from '../src/train/packed-adam.js';
 import { DEFAULT_CONSTRAINT, assertConstraintForm, type ConstraintForm } from '../src/lifting/index.js';
 
 function arg(name: string, fallback: string): string {
@@ -40,7 +41,7 @@ type Pool = 'max' | 'lift' | 'lift-split';
 const POOLS: readonly Pool[] = ['max', 'lift', 'lift-split'];
 function model(pool: Pool, optimizer: 'adam' | 'sgd'): tf.LayersModel {
   const m = buildTinyCnn({ pool: pool === 'max' ? 'max' : 'lift', inputShape: [28, 28, 1], numClasses: 10, seed: 1, liftConstraint: constraint });
-  m.compile({ optimizer: optimizer === 'adam' ? tf.train.adam(1e-3) : tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
+  m.compile({ optimizer: optimizer === 'adam' ? new PackedAdamOptimizer(1e-3) : tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
   return m;
 }
 

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
 import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
+import { PackedAdamOptimizer } from '../src/train/packed-adam.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +31,7 @@ async function child(steps: number, batch: number): Promise<void> {
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
   const models = Object.fromEntries((['max', 'lift'] as const).map((pool) => {
     const m = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
-    m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    m.compile({ optimizer: new PackedAdamOptimizer(1e-3), loss: 'categoricalCrossentropy' });
     return [pool, m];
   })) as Record<Pool, tf.LayersModel>;
   for (const p of ['max', 'lift'] as const) await models[p].trainOnBatch(x, y);

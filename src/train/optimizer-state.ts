@@ -8,6 +8,7 @@
  * every later update differ. The accumulated powers are saved and assigned back as they were.
  */
 import * as tf from '@tensorflow/tfjs';
+import { PackedAdamOptimizer } from './packed-adam.js';
 
 export type OptimizerName = 'adam' | 'sgd';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
@@ -33,8 +34,9 @@ interface AdamInternals {
   accBeta2: tf.Variable;
 }
 
+/** Adam (packed: the same floats as `tf.train.adam`, see ./packed-adam.ts) or momentum SGD. */
 export function makeOptimizer(name: OptimizerName, lr: number, momentum: number): tf.Optimizer {
-  if (name === 'adam') return tf.train.adam(lr);
+  if (name === 'adam') return new PackedAdamOptimizer(lr);
   if (name === 'sgd') return tf.train.momentum(lr, momentum);
   throw new Error(`unknown optimizer '${String(name)}'; expected one of ${OPTIMIZERS.join(', ')}`);
 }

@@ -4,7 +4,7 @@
  * the training speed of each.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildTinyCnn, type PoolName } from 'liftpool';
+import { buildTinyCnn, PackedAdamOptimizer, type PoolName } from 'liftpool';
 import { lineChart, type Point } from './charts.js';
 import { FASHION_STATS, loadImageSet, type ImageSet } from './data.js';
 
@@ -58,7 +58,7 @@ async function run(): Promise<void> {
   const test = tensors(testSet, Array.from({ length: testSet.n }, (_, i) => i));
   const models = POOLS.map((pool) => {
     const m = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 0, lambdaU: 1e-4, lambdaP: 1e-3, name: `tiny_${pool}` });
-    const optimizer = tf.train.adam(3e-3);
+    const optimizer = new PackedAdamOptimizer(3e-3);
     m.compile({ optimizer, loss: 'categoricalCrossentropy' });
     return { pool, m, optimizer, seconds: 0, images: 0, row: document.createElement('tr') };
   });

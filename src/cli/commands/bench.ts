@@ -11,6 +11,7 @@ import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { LiftDownPool2D, BlurPool2D } from '../../layers/index.js';
 import { buildTinyCnn } from '../../models/index.js';
+import { makeOptimizer } from '../../train/optimizer-state.js';
 import type { ConstraintForm } from '../../lifting/index.js';
 import { useBestBackend, backendInfo } from '../../backend/index.js';
 import { median, timeMs } from '../bench-timing.js';
@@ -70,7 +71,7 @@ export const POOLS: readonly Pool[] = ['max', 'lift'];
 /** The reference tiny CNN compiled for training, and one fixed random batch (also used by bench/compare-pytorch.ts). */
 export function trainer(pool: Pool, batch: number, liftConstraint?: ConstraintForm): { step: () => Promise<void>; dispose: () => void } {
   const model = buildTinyCnn({ pool, inputShape: [28, 28, 1], numClasses: 10, seed: 1, ...(liftConstraint ? { liftConstraint } : {}) });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: makeOptimizer('adam', 1e-3, 0), loss: 'categoricalCrossentropy' });
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 4), 10);
   return {
