@@ -131,7 +131,7 @@ test('liftpool robustness with a baseline: JSON fields, mCE of a model against i
   assert.match(r3.stderr, /was evaluated on 10 test images \(--test-limit 10\), this run uses 12/);
 });
 
-test('liftpool robustness: clear errors for a missing model dir, an unknown corruption, a missing option', async () => {
+test('liftpool robustness: clear errors for a missing model dir, model files that differ from results.json, an unknown corruption, a missing option', async () => {
   const missing = await runCli(['robustness', '--model', join(dir, 'nope')]);
   assert.notEqual(missing.status, 0);
   assert.match(missing.stderr, /--model directory '.*nope' does not exist/);
@@ -139,6 +139,19 @@ test('liftpool robustness: clear errors for a missing model dir, an unknown corr
   const empty = await runCli(['robustness', '--model', dir]);
   assert.notEqual(empty.status, 0);
   assert.match(empty.stderr, /has no model\.json/);
+  // results.json records the model files; a model directory whose weights no longer match is refused.
+  const tampered = join(dir, 'tampered');
+  const m = buildClassifier('tiny', { pool: 'max', inputShape: [28, 28, 1], numClasses: 10, width: 0.25, seed: 4 });
+  await m.save(fileIO(tampered));
+  m.dispose();
+  const { manifestOf } = await import('../src/io/manifest.js');
+  writeFileSync(join(tampered, 'results.json'), JSON.stringify({ dataset: 'mnist', arch: 'tiny', pool: 'max', files: manifestOf(tampered, ['model.json', 'weights.bin']) }));
+  const weights = readFileSync(join(tampered, 'weights.bin'));
+  weights[0] ^= 1;
+  writeFileSync(join(tampered, 'weights.bin'), weights);
+  const mismatch = await runCli(['robustness', '--model', tampered, '--test-limit', '10']);
+  assert.notEqual(mismatch.status, 0);
+  assert.match(mismatch.stderr, /the run in .*tampered is inconsistent \(results\.json does not describe its files\): .*weights\.bin does not match the record/);
   const bad = await runCli(['robustness', '--model', modelDir, '--corruptions', 'gaussian_noise,frost']);
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /option '--corruptions <list>' argument 'gaussian_noise,frost' is invalid\. expected one of gaussian_noise, .*got 'frost'/);

@@ -14,6 +14,8 @@ import { markdownTable } from '../../report/markdown.js';
 import { fileIO } from '../../io/file-io.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { commandLine, provenance } from '../provenance.js';
+import { verifyRunOutputs } from '../run-dir.js';
+import type { Manifest } from '../../io/manifest.js';
 import { addOptions } from '../options/define.js';
 import { dataOptions, type DataValues } from '../options/data.js';
 import { int, list } from '../options/parsers.js';
@@ -65,6 +67,8 @@ async function loadSavedModel(dir: string, what: string): Promise<SavedModel> {
   if (!existsSync(join(dir, 'model.json'))) throw new Error(`${what} directory '${dir}' has no model.json (expected the output of \`liftpool train --out DIR\`)`);
   const resultsPath = join(dir, 'results.json');
   const info = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as TrainedInfo) : {};
+  // The files results.json describes must be the files beside it (a model half-overwritten by another run is refused).
+  verifyRunOutputs(dir, info as { files?: Manifest });
   const model = await tf.loadLayersModel(fileIO(dir));
   return { dir, model, info };
 }
