@@ -92,7 +92,12 @@ async function startLiftHelpers(count: number): Promise<void> {
   if (count < 1 || !wasmModuleUsable(backend)) return;
   const shared = sharedModuleAndMemory(backend);
   if (shared == null || heapWorkers(shared.memory) != null) return;
-  setHeapWorkers(shared.memory, await startHeapWorkers(shared.module, shared.memory, count));
+  try {
+    setHeapWorkers(shared.memory, await startHeapWorkers(shared.module, shared.memory, count));
+  } catch (err) {
+    // The kernels still run, on the calling thread only.
+    console.warn(`liftpool: helper threads for the LiftPool kernels did not start (${err instanceof Error ? err.message : String(err)}); they run on one thread`);
+  }
 }
 
 export async function enableWasmThreads(mod: WasmModuleLike, threads: number): Promise<void> {
