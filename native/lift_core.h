@@ -36,4 +36,22 @@ void lift_core_backward(const float *R dy, int negate, const float *R y, const f
                         float *R dz, int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
                         float *R scratch);
 
+/* The backward's per-row part only, for one range of rows of a call split between threads:
+ * dz as lift_core_backward, and per position g = dy·(1 − y²) into G and gp = (g·Pᵀ)·[hid > 0]
+ * into GP ([outer, len, inner] each), from which lift_backward_weights sums the weight gradients
+ * in lift_core_backward's order (so the two give its floats bit for bit). Scratch: as
+ * lift_core_backward's. */
+void lift_core_backward_rows(const float *R dy, int negate, const float *R y, const float *R hid,
+                             const float *R z, int zs, const float *R dk, const float *R pk, const int *R idx,
+                             int outer, int len, int inner, int c, int k, float *R dz, int dzs,
+                             float *R G, float *R GP, float *R scratch);
+
+/* The weight gradients ddk [k, c], ddb [c], dpk [c, c], dpb [c] of the output channels [c0, c1)
+ * (columns of dpk) from hid, G, GP and the filter input z (row stride zs), summed over every
+ * position in blocks of FLUSH_ROWS positions exactly as lift_core_backward does. Scratch:
+ * c² + kc + 2c floats. */
+void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+                           const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
+                           float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch);
+
 #endif

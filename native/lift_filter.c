@@ -38,3 +38,13 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
                           float *R scratch) {
   lift_core_backward(dy, 0, y, hid, z, inner, dk, pk, idx, outer, len, inner, c, k, dz, inner, ddk, ddb, dpk, dpb, scratch);
 }
+
+/* lift_filter_backward's per-row part (dz, and g, gp into G, GP) for a call split between threads;
+ * the weight gradients then come from lift_backward_weights (lift_core.h). */
+__attribute__((export_name("lift_filter_backward_rows")))
+void lift_filter_backward_rows(const float *R dy, const float *R y, const float *R hid, const float *R z,
+                               const float *R dk, const float *R pk, const int *R idx,
+                               int outer, int len, int inner, int c, int k,
+                               float *R dz, float *R G, float *R GP, float *R scratch) {
+  lift_core_backward_rows(dy, 0, y, hid, z, inner, dk, pk, idx, outer, len, inner, c, k, dz, inner, G, GP, scratch);
+}

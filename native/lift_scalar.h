@@ -35,17 +35,20 @@ static void zero(float *R a, int n) {
   float *aPb = aDb + c;       \
   float *gbuf = aPb + c
 
-/* Pᵀ into the scratch; partial sums and every output (dz: rows rows of inner floats, dzs apart) zeroed. */
+/* Pᵀ into the scratch; partial sums and every output (dz: rows rows of inner floats, dzs apart) zeroed
+ * (the weight gradients only when `weights`: the rows-only backward has none). */
 static void prepare_backward(const float *R pk, int c, int k, float *R scratch, float *R dz, int rows, int inner,
-                             int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb) {
+                             int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb, int weights) {
   float *pkT = scratch + 2 * c;
   for (int a = 0; a < c; a++)
     for (int b = 0; b < c; b++) pkT[b * c + a] = pk[a * c + b];
-  zero(pkT + c * c, c * c + k * c + 2 * c);
-  zero(dpk, c * c);
-  zero(ddk, k * c);
-  zero(ddb, c);
-  zero(dpb, c);
+  if (weights) {
+    zero(pkT + c * c, c * c + k * c + 2 * c);
+    zero(dpk, c * c);
+    zero(ddk, k * c);
+    zero(ddb, c);
+    zero(dpb, c);
+  }
   if (dzs == inner) zero(dz, rows * inner);
   else
     for (int r = 0; r < rows; r++) zero(dz + r * dzs, inner);
@@ -56,11 +59,11 @@ void backward(const float *R dy, int negate, const float *R y, const float *R hi
               const float *R dk, const float *R pk, const int *R idx,
               int outer, int len, int inner, const int c, int k,
               float *R dz, int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
-              float *R scratch) {
+              float *R scratch, const int rows, float *R G, float *R GP) {
   const int positions = inner / c;
   SCRATCH_LAYOUT;
   (void)gbuf;
-  prepare_backward(pk, c, k, scratch, dz, outer * len, inner, dzs, ddk, ddb, dpk, dpb);
+  prepare_backward(pk, c, k, scratch, dz, outer * len, inner, dzs, ddk, ddb, dpk, dpb, !rows);
   int pending = 0;
   for (int o = 0; o < outer; o++) {
     for (int i = 0; i < len; i++) {
@@ -70,19 +73,24 @@ void backward(const float *R dy, int negate, const float *R y, const float *R hi
         const float *dyr = dy + base;
         const float *yr = y + base;
         const float *hr = hid + base;
+        if (rows) {
+          g = G + base;
+          gp = GP + base;
+        }
         for (int ch = 0; ch < c; ch++) {
           const float yy = yr[ch];
           const float d = negate ? -dyr[ch] : dyr[ch];
           const float gg = d * (1.f - yy * yy);
           g[ch] = gg;
-          aPb[ch] += gg;
+          if (!rows) aPb[ch] += gg;
           gp[ch] = 0.f;
         }
-        for (int a = 0; a < c; a++) {
-          const float h = hr[a];
-          float *row = aPk + a * c;
-          for (int b = 0; b < c; b++) row[b] += h * g[b];
-        }
+        if (!rows)
+          for (int a = 0; a < c; a++) {
+            const float h = hr[a];
+            float *row = aPk + a * c;
+            for (int b = 0; b < c; b++) row[b] += h * g[b];
+          }
         for (int b = 0; b < c; b++) {
           const float gb = g[b];
           const float *pr = pkT + b * c;
@@ -91,7 +99,7 @@ void backward(const float *R dy, int negate, const float *R y, const float *R hi
         for (int a = 0; a < c; a++) {
           const float v = hr[a] > 0.f ? gp[a] : 0.f;
           gp[a] = v;
-          aDb[a] += v;
+          if (!rows) aDb[a] += v;
         }
         for (int t = 0; t < k; t++) {
           const int s = src[t];
@@ -103,10 +111,10 @@ void backward(const float *R dy, int negate, const float *R y, const float *R hi
           for (int ch = 0; ch < c; ch++) {
             const float v = gp[ch];
             dzr[ch] += w[ch] * v;
-            ad[ch] += v * zr[ch];
+            if (!rows) ad[ch] += v * zr[ch];
           }
         }
-        if (++pending == FLUSH_ROWS) {
+        if (!rows && ++pending == FLUSH_ROWS) {
           flush(dpk, aPk, c * c);
           flush(ddk, aDk, k * c);
           flush(ddb, aDb, c);
@@ -116,6 +124,7 @@ void backward(const float *R dy, int negate, const float *R y, const float *R hi
       }
     }
   }
+  if (rows) return;
   flush(dpk, aPk, c * c);
   flush(ddk, aDk, k * c);
   flush(ddb, aDb, c);

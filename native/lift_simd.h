@@ -153,12 +153,12 @@ void backward4(const float *R dy, int negate, const float *R y, const float *R h
                const float *R dk, const float *R pk, const int *R idx,
                int outer, int len, int inner, const int c, int k,
                float *R dz, int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
-               float *R scratch) {
+               float *R scratch, const int rows, float *R G, float *R GP) {
   const int positions = inner / c;
   SCRATCH_LAYOUT;
   (void)aPk; /* dpk is summed per block by block_outer */
   const float *none = 0;
-  prepare_backward(pk, c, k, scratch, dz, outer * len, inner, dzs, ddk, ddb, dpk, dpb);
+  prepare_backward(pk, c, k, scratch, dz, outer * len, inner, dzs, ddk, ddb, dpk, dpb, !rows);
   const V zerov = wasm_f32x4_splat(0.f);
   int pending = 0;
   for (int o = 0; o < outer; o++) {
@@ -167,19 +167,20 @@ void backward4(const float *R dy, int negate, const float *R y, const float *R h
       for (int p = 0; p < positions; p++) {
         const int base = (o * len + i) * inner + p * c;
         const float *hr = hid + base;
-        g = gbuf + pending * c;
+        g = rows ? G + base : gbuf + pending * c;
+        if (rows) gp = GP + base;
         for (int cb = 0; cb < c; cb += 4) {
           const V yy = LD(y + base + cb);
           const V d = negate ? wasm_f32x4_neg(LD(dy + base + cb)) : LD(dy + base + cb);
           const V gg = MUL(d, SUB(SPLAT(1.f), MUL(yy, yy)));
           ST(g + cb, gg);
-          ST(aPb + cb, ADD(LD(aPb + cb), gg));
+          if (!rows) ST(aPb + cb, ADD(LD(aPb + cb), gg));
         }
-#define GP_DONE(at, v)                                                        \
-  do {                                                                        \
-    const V masked = wasm_v128_and((v), wasm_f32x4_gt(LD(hr + (at)), zerov)); \
-    ST(gp + (at), masked);                                                    \
-    ST(aDb + (at), ADD(LD(aDb + (at)), masked));                              \
+#define GP_DONE(at, v)                                                                \
+  do {                                                                                \
+    const V masked = wasm_v128_and((v), wasm_f32x4_gt(LD(hr + (at)), zerov));         \
+    ST(gp + (at), masked);                                                            \
+    if (!rows) ST(aDb + (at), ADD(LD(aDb + (at)), masked));                           \
   } while (0)
         ROW_MATVEC(c, none, g, pkT, GP_DONE)
 #undef GP_DONE
@@ -193,10 +194,10 @@ void backward4(const float *R dy, int negate, const float *R y, const float *R h
           for (int cb = 0; cb < c; cb += 4) {
             const V v = LD(gp + cb);
             ST(dzr + cb, ADD(LD(dzr + cb), MUL(LD(w + cb), v)));
-            ST(ad + cb, ADD(LD(ad + cb), MUL(v, LD(zr + cb))));
+            if (!rows) ST(ad + cb, ADD(LD(ad + cb), MUL(v, LD(zr + cb))));
           }
         }
-        if (++pending == FLUSH_ROWS) {
+        if (!rows && ++pending == FLUSH_ROWS) {
           block_outer(hr + c - FLUSH_ROWS * c, gbuf, FLUSH_ROWS, c, dpk);
           flush(ddk, aDk, k * c);
           flush(ddb, aDb, c);
@@ -206,6 +207,7 @@ void backward4(const float *R dy, int negate, const float *R y, const float *R h
       }
     }
   }
+  if (rows) return;
   block_outer(hid + outer * len * inner - pending * c, gbuf, pending, c, dpk);
   flush(ddk, aDk, k * c);
   flush(ddb, aDb, c);

@@ -35,22 +35,10 @@ void lift_step_forward(const float *R x, const float *R d, const float *R dk, co
     lift_core_forward(d, inner, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y, x, xs, LIFT_OUT_ADD, out);
 }
 
-/* predict: g, gs, gu as above (gs, gu: 0 when absent), dx: [outer, len, 2·inner] (dd unused);
- * update: g = gs, dd: [outer, len, inner] (dx, gs, gu unused); the filter's weight gradients as
- * lift_filter_backward. */
-__attribute__((export_name("lift_step_backward")))
-void lift_step_backward(const float *R g, const float *R gs, const float *R gu, const float *R y, const float *R hid,
-                        const float *R x, const float *R d, const float *R dk, const float *R pk, const int *R idx,
-                        int outer, int len, int inner, int c, int k, int step,
-                        float *R dx, float *R dd, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
-                        float *R scratch) {
+/* The predict step's whole input gradient from P's input gradient already in the even halves of dx:
+ * dx_even += gs, dx_odd = −gu + g (gs, gu: 0 when absent). */
+static void predict_input_grad(const float *R g, const float *R gs, const float *R gu, int rows, int inner, float *R dx) {
   const int xs = 2 * inner;
-  if (step != STEP_PREDICT) {
-    lift_core_backward(g, 0, y, hid, d, inner, dk, pk, idx, outer, len, inner, c, k, dd, inner, ddk, ddb, dpk, dpb, scratch);
-    return;
-  }
-  lift_core_backward(g, 1, y, hid, x, xs, dk, pk, idx, outer, len, inner, c, k, dx, xs, ddk, ddb, dpk, dpb, scratch);
-  const int rows = outer * len;
   for (int r = 0; r < rows; r++) {
     float *ev = dx + r * xs;
     float *od = ev + inner;
@@ -66,6 +54,41 @@ void lift_step_backward(const float *R g, const float *R gs, const float *R gu, 
       for (int j = 0; j < inner; j++) od[j] = gr[j];
     }
   }
+}
+
+/* predict: g, gs, gu as above (gs, gu: 0 when absent), dx: [outer, len, 2·inner] (dd unused);
+ * update: g = gs, dd: [outer, len, inner] (dx, gs, gu unused); the filter's weight gradients as
+ * lift_filter_backward. */
+__attribute__((export_name("lift_step_backward")))
+void lift_step_backward(const float *R g, const float *R gs, const float *R gu, const float *R y, const float *R hid,
+                        const float *R x, const float *R d, const float *R dk, const float *R pk, const int *R idx,
+                        int outer, int len, int inner, int c, int k, int step,
+                        float *R dx, float *R dd, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
+                        float *R scratch) {
+  const int xs = 2 * inner;
+  if (step != STEP_PREDICT) {
+    lift_core_backward(g, 0, y, hid, d, inner, dk, pk, idx, outer, len, inner, c, k, dd, inner, ddk, ddb, dpk, dpb, scratch);
+    return;
+  }
+  lift_core_backward(g, 1, y, hid, x, xs, dk, pk, idx, outer, len, inner, c, k, dx, xs, ddk, ddb, dpk, dpb, scratch);
+  predict_input_grad(g, gs, gu, outer * len, inner, dx);
+}
+
+/* lift_step_backward's per-row part (dx or dd, and g, gp into G, GP) for a call split between
+ * threads; the weight gradients then come from lift_backward_weights (lift_core.h) with z = x
+ * (row stride 2·inner, predict) or d (inner, update). */
+__attribute__((export_name("lift_step_backward_rows")))
+void lift_step_backward_rows(const float *R g, const float *R gs, const float *R gu, const float *R y, const float *R hid,
+                             const float *R x, const float *R d, const float *R dk, const float *R pk, const int *R idx,
+                             int outer, int len, int inner, int c, int k, int step,
+                             float *R dx, float *R dd, float *R G, float *R GP, float *R scratch) {
+  const int xs = 2 * inner;
+  if (step != STEP_PREDICT) {
+    lift_core_backward_rows(g, 0, y, hid, d, inner, dk, pk, idx, outer, len, inner, c, k, dd, inner, G, GP, scratch);
+    return;
+  }
+  lift_core_backward_rows(g, 1, y, hid, x, xs, dk, pk, idx, outer, len, inner, c, k, dx, xs, G, GP, scratch);
+  predict_input_grad(g, gs, gu, outer * len, inner, dx);
 }
 
 /* u = s − x_odd (s, u: rows × inner; x: rows × 2·inner). */

@@ -107,3 +107,25 @@ test('a variable without a gradient keeps its moments (the per-variable path), a
   ref.dispose();
   packed.dispose();
 });
+
+test('a step over fewer variables keeps the other slots as TF.js does (by position), and they resume later', async () => {
+  await useBestBackend('cpu');
+  const make = () => [tf.variable(tf.tensor1d([1, 2, 3])), tf.variable(tf.tensor2d([[1, -1]])), tf.variable(tf.tensor1d([0.5]))];
+  const [ref, packed] = [tf.train.adam(0.1), new PackedAdamOptimizer(0.1)];
+  const [vr, vp] = [make(), make()];
+  const step = (opt: tf.Optimizer, vs: tf.Variable[], n: number) =>
+    tf.tidy(() => opt.applyGradients(vs.slice(0, n).map((v, i) => ({ name: v.name, tensor: tf.mul(v, i + 2) }))));
+  for (const n of [3, 2, 3, 3]) {
+    step(ref, vr, n);
+    step(packed, vp, n);
+  }
+  vp.forEach((v, i) => assert.deepEqual(bits(v), bits(vr[i]), `variable ${i}`));
+  step(packed, vp, 2);
+  step(ref, vr, 2);
+  const [wr, wp] = [await ref.getWeights(), await packed.getWeights()];
+  assert.equal(wp.length, wr.length, 'all slots are still there');
+  wp.forEach((w, i) => assert.deepEqual(bits(w.tensor), bits(wr[i].tensor), `slot ${i}`));
+  tf.dispose([wr[0].tensor, wp[0].tensor, ...vr, ...vp]);
+  ref.dispose();
+  packed.dispose();
+});

@@ -20,8 +20,9 @@ import { randomFilter, randomWeights2d } from './helpers.js';
 await useBestBackend('wasm');
 const values: Record<string, number[]> = {};
 
-for (const [c, axis] of [[16, 'width'], [3, 'height']] as const) {
-  const shape: [number, number, number, number] = [4, 12, 10, c];
+// C = 6 on a larger input: split between threads with C not a multiple of 4 (the scalar loops).
+for (const [c, axis, n] of [[16, 'width', 4], [3, 'height', 4], [6, 'height', 12]] as const) {
+  const shape: [number, number, number, number] = [n, 12, 10, c];
   tf.tidy(() => {
     const z = tf.randomNormal(shape, 0, 1, 'float32', 3) as tf.Tensor4D;
     const w = randomFilter(c, 5, axis, 17);

@@ -13,7 +13,7 @@
  * ./wasm-threads.ts), so they never keep a finished process alive and start without tsx.
  */
 import { Worker } from 'node:worker_threads';
-import { HELPER_ENTRIES, type HeapWorkers } from './heap-workers.js';
+import { HELPER_ENTRIES, setHeapWorkers, type HeapWorkers } from './heap-workers.js';
 
 const MAX_ARGS = 32;
 const ARGS_AT = 5;
@@ -66,19 +66,39 @@ async function startHelper(module: object, memory: object): Promise<Helper> {
 
 /**
  * Starts `count` helper threads running `module` (the compiled module built for shared memory) on
- * `memory` (the backend's shared `WebAssembly.Memory`). They stop when the process exits.
+ * `memory` (the backend's shared `WebAssembly.Memory`) and registers them for it. They stop when
+ * the process exits; a helper that dies or does not finish its part takes the whole set out of
+ * service (deregistered, terminated), so later calls run on the calling thread.
  */
 export async function startHeapWorkers(module: object, memory: object, count: number): Promise<HeapWorkers> {
-  const helpers = await Promise.all(Array.from({ length: count }, () => startHelper(module, memory)));
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startHelper(module, memory)));
+  const helpers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const h of helpers) void h.worker.terminate();
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+  let broken = false;
+  const retire = () => {
+    if (broken) return;
+    broken = true;
+    setHeapWorkers(memory, null);
+    for (const h of helpers) void h.worker.terminate();
+  };
+  for (const h of helpers) {
+    h.worker.on('error', retire);
+    h.worker.on('exit', retire);
+  }
   process.once('exit', () => {
     for (const h of helpers) {
       Atomics.store(h.control, 0, -1);
       Atomics.notify(h.control, 0);
     }
   });
-  return {
+  const workers: HeapWorkers = {
     count,
     run(jobs, own) {
+      if (broken) throw new Error('liftpool helper threads: out of service');
       if (jobs.length > helpers.length) throw new Error(`liftpool helper threads: ${jobs.length} jobs for ${helpers.length} helpers`);
       jobs.forEach(({ entry, args }, i) => {
         if (args.length > MAX_ARGS) throw new Error(`liftpool helper threads: ${args.length} arguments, at most ${MAX_ARGS}`);
@@ -87,7 +107,7 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
         c[2] = HELPER_ENTRIES.indexOf(entry);
         c[3] = args.length;
         c.set(args, ARGS_AT);
-        h.seq++;
+        h.seq = h.seq >= 0x7fffffff ? 1 : h.seq + 1;
         Atomics.store(c, 0, h.seq);
         Atomics.notify(c, 0);
       });
@@ -97,15 +117,22 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
       } catch (e) {
         ownError = e;
       }
+      let lost = false;
       jobs.forEach((_, i) => {
         const h = helpers[i];
         const c = h.control;
-        for (let done = Atomics.load(c, 1); done !== h.seq; done = Atomics.load(c, 1)) {
-          if (Atomics.wait(c, 1, done, JOB_TIMEOUT_MS) === 'timed-out') throw new Error('liftpool helper threads: a helper did not finish its part');
+        for (let done = Atomics.load(c, 1); done !== h.seq && !lost; done = Atomics.load(c, 1)) {
+          if (Atomics.wait(c, 1, done, JOB_TIMEOUT_MS) === 'timed-out') lost = true;
         }
-        if (c[4] !== 0 && ownError == null) ownError = new Error(`liftpool helper threads: ${jobs[i].entry} failed on a helper`);
+        if (!lost && c[4] !== 0 && ownError == null) ownError = new Error(`liftpool helper threads: ${jobs[i].entry} failed on a helper`);
       });
+      if (lost) {
+        retire();
+        throw new Error(`liftpool helper threads: a helper did not finish its part in ${JOB_TIMEOUT_MS / 1000} s; the helpers are stopped`);
+      }
       if (ownError != null) throw ownError;
     },
   };
+  setHeapWorkers(memory, workers);
+  return workers;
 }

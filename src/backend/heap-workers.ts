@@ -9,13 +9,16 @@
  * (worker_threads) when ./wasm-threads.ts brings the threaded build up. A browser page gets none
  * (its main thread may not block on `Atomics.wait`), so there the kernels run on the calling thread.
  *
- * Results: each part writes its own rows, so values and input gradients equal the one-thread run
- * bit for bit; weight gradients are summed per part and then across parts, so they differ from one
- * thread by float rounding only (the parts are fixed by the row count and the helper count).
+ * Results equal the one-thread run bit for bit, whatever the thread count: each part writes its own
+ * rows, and a backward call sums its weight gradients in a second phase split along the output
+ * channels, each channel's sums in the one call's order (kernels/row-split.ts).
  */
 
 /** The module's entry points the helpers can run (their export names in native/*.c). */
-export const HELPER_ENTRIES = ['lift_filter_forward', 'lift_filter_backward', 'lift_step_forward', 'lift_step_backward'] as const;
+export const HELPER_ENTRIES = [
+  'lift_filter_forward', 'lift_filter_backward', 'lift_filter_backward_rows',
+  'lift_step_forward', 'lift_step_backward', 'lift_step_backward_rows', 'lift_backward_weights',
+] as const;
 export type HelperEntry = (typeof HELPER_ENTRIES)[number];
 
 /** Helper threads on one shared memory. */

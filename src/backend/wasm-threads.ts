@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setWasmThreadsState } from './threads-state.js';
-import { heapWorkers, setHeapWorkers } from './heap-workers.js';
+import { heapWorkers } from './heap-workers.js';
 import { startHeapWorkers } from './heap-workers-node.js';
 import { sharedModuleAndMemory, wasmModuleUsable, type WasmBackendLike } from './wasm-module.js';
 
@@ -93,7 +93,7 @@ async function startLiftHelpers(count: number): Promise<void> {
   const shared = sharedModuleAndMemory(backend);
   if (shared == null || heapWorkers(shared.memory) != null) return;
   try {
-    setHeapWorkers(shared.memory, await startHeapWorkers(shared.module, shared.memory, count));
+    await startHeapWorkers(shared.module, shared.memory, count);
   } catch (err) {
     // The kernels still run, on the calling thread only.
     console.warn(`liftpool: helper threads for the LiftPool kernels did not start (${err instanceof Error ? err.message : String(err)}); they run on one thread`);

@@ -72,7 +72,7 @@ function filterOp(r: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predi
     const idx = tf.tensor1d(padIndexMap(geo.len, (k - 1) / 2, padMode), 'int32');
     const pk2 = tf.reshape(pk, [c, c]);
     const inputs: tf.NamedTensorMap = step === 'predict' ? { x: z, dk, db, pk: pk2, pb, idx } : { x: r, d: z, dk, db, pk: pk2, pb, idx };
-    const [hid, y, out] = forwards?.replay(step, geo.shape) ?? (tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[]);
+    const [hid, y, out] = forwards?.replay(step, geo.shape, dk) ?? (tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[]);
     forwards?.record([hid, y, out]);
     save([z, hid, y, dk, pk2, idx]);
     const gradFunc = (g: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
@@ -108,26 +108,40 @@ class StepForwards {
   private next = 0;
   private replaying = false;
 
-  record(outs: tf.Tensor[]): void {
-    if (!this.replaying) this.log.push({ key: this.pending, outs: outs.map((t) => tf.keep(tf.clone(t))) });
+  /**
+   * Record pass: keeps hid and y (the kernel's own tensors, which the op does not return) and a
+   * clone of `out` (the op's value, which belongs to the caller).
+   */
+  record([hid, y, out]: tf.Tensor[]): void {
+    if (!this.replaying) this.log.push({ key: this.pending, outs: [tf.keep(hid), tf.keep(y), tf.keep(tf.clone(out))] });
   }
 
   private pending = '';
 
-  /** In the replay pass, the recorded outputs of this call (clones); in the record pass, null. */
-  replay(step: string, shape: number[]): tf.Tensor[] | null {
-    const key = `${step} [${shape.join(',')}]`;
+  /**
+   * In the replay pass, the recorded outputs of this call (a fresh clone of `out`: the op's value
+   * must be a tensor of its own); in the record pass, null. Calls match by step, band shape and
+   * the filter's depthwise kernel tensor.
+   */
+  replay(step: string, shape: number[], dk: tf.Tensor): tf.Tensor[] | null {
+    const key = `${step} [${shape.join(',')}] dk#${dk.id}`;
     if (!this.replaying) {
       this.pending = key;
       return null;
     }
     const entry = this.log[this.next++];
     if (entry?.key !== key) throw new Error(`liftpool: the second lifting pass asked for ${key}, the first recorded ${entry?.key ?? 'nothing more'}`);
-    return entry.outs.map((t) => tf.clone(t));
+    const [hid, y, out] = entry.outs;
+    return [hid, y, tf.clone(out)];
   }
 
   startReplay(): void {
     this.replaying = true;
+  }
+
+  /** Throws unless the replay used every recorded forward. */
+  checkDone(): void {
+    if (this.next !== this.log.length) throw new Error(`liftpool: the second lifting pass replayed ${this.next} of ${this.log.length} recorded step forwards`);
   }
 
   dispose(): void {
@@ -150,7 +164,9 @@ export function withSharedForwards<A, B>(first: () => A, second: () => B): [A, B
   try {
     const a = first();
     f.startReplay();
-    return [a, second()];
+    const b = second();
+    f.checkDone();
+    return [a, b];
   } finally {
     forwards = outer;
     f.dispose();

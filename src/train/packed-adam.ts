@@ -48,6 +48,8 @@ interface Packed {
   slotNames: [string[], string[]];
   m: tf.Variable;
   v: tf.Variable;
+  /** Slots beyond the packed ones (variables of earlier, longer gradient lists), kept as they are. */
+  rest: [Slot[], Slot[]];
 }
 
 export class PackedAdamOptimizer extends tf.AdamOptimizer {
@@ -110,16 +112,17 @@ export class PackedAdamOptimizer extends tf.AdamOptimizer {
       if (value == null) throw new Error(`PackedAdamOptimizer: no variable named '${name}'`);
       return value.shape.slice();
     });
-    const flat = (slots: Slot[], suffix: string): [tf.Variable, string[]] => {
+    const flat = (slots: Slot[], suffix: string): [tf.Variable, string[], Slot[]] => {
       const slotNames = names.map((name, i) => slots[i]?.originalName ?? `${name}/${suffix}`);
       const v = tf.tidy(() => tf.concat(names.map((_, i) => (slots[i] ? tf.reshape(slots[i].variable, [-1]) : tf.zeros([sizeOf(shapes[i])])))).variable(false));
       for (let i = 0; i < names.length; i++) slots[i]?.variable.dispose();
+      const rest = slots.slice(names.length);
       slots.length = 0;
-      return [v, slotNames];
+      return [v, slotNames, rest];
     };
-    const [m, mNames] = flat(f.accumulatedFirstMoment, 'm');
-    const [v, vNames] = flat(f.accumulatedSecondMoment, 'v');
-    this.packed = { names, shapes, sizes: shapes.map(sizeOf), slotNames: [mNames, vNames], m, v };
+    const [m, mNames, mRest] = flat(f.accumulatedFirstMoment, 'm');
+    const [v, vNames, vRest] = flat(f.accumulatedSecondMoment, 'v');
+    this.packed = { names, shapes, sizes: shapes.map(sizeOf), slotNames: [mNames, vNames], m, v, rest: [mRest, vRest] };
     return this.packed;
   }
 
@@ -134,8 +137,8 @@ export class PackedAdamOptimizer extends tf.AdamOptimizer {
       if (parts.length > 1) tf.dispose(parts);
       return out;
     };
-    f.accumulatedFirstMoment = slots(p.m, p.slotNames[0]);
-    f.accumulatedSecondMoment = slots(p.v, p.slotNames[1]);
+    f.accumulatedFirstMoment = [...slots(p.m, p.slotNames[0]), ...p.rest[0]];
+    f.accumulatedSecondMoment = [...slots(p.v, p.slotNames[1]), ...p.rest[1]];
     tf.dispose([p.m, p.v]);
     this.packed = null;
   }
@@ -147,7 +150,7 @@ export class PackedAdamOptimizer extends tf.AdamOptimizer {
 
   override async setWeights(weightValues: NamedTensors): Promise<void> {
     if (this.packed != null) {
-      tf.dispose([this.packed.m, this.packed.v]);
+      tf.dispose([this.packed.m, this.packed.v, ...this.packed.rest.flat().map((s) => s.variable)]);
       this.packed = null;
     }
     return super.setWeights(weightValues);

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER_GRAD } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats, checkLiftFilterInputs, type LiftFilterAttrs } from './lift-filter.js';
-import { partsFor, runRowSplit, withPartialGrads, type RowArg } from './row-split.js';
+import { partsFor, runRowSplit, runSplitBackward, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 
@@ -33,9 +33,15 @@ export const liftFilterGradConfig: tf.KernelConfig = {
     const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
     const parts = partsFor(backend, a.outer, tf.util.sizeFromShape(z.shape));
     const callArgs: RowArg[] = [row(dy), row(y), row(hid), row(z), p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, row(dz)];
+    const grads: [number, number, number, number] = [p(ddk), p(ddb), p(dpk), p(dpb)];
     try {
-      withPartialGrads(backend, parts.length, { ddk: k * c, ddb: c, dpk: c * c, dpb: c, scratch: scratchFloats },
-        [p(ddk), p(ddb), p(dpk), p(dpb), p(scratch)], (extra) => runRowSplit(backend, 'lift_filter_backward', parts, callArgs, 7, extra));
+      if (parts.length === 1) runRowSplit(backend, 'lift_filter_backward', parts, [...callArgs, ...grads, p(scratch)], 7);
+      else {
+        runSplitBackward(backend, parts, {
+          rowsEntry: 'lift_filter_backward_rows', rowArgs: callArgs, outerArg: 7, outer: a.outer, len: a.len, inner: a.inner, c, k,
+          hid: p(hid), z: p(z), zs: a.inner, idx: p(idx), grads, rowScratch: scratchFloats,
+        });
+      }
     } finally {
       backend.disposeData(scratch.dataId);
     }

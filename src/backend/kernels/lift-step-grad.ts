@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP_GRAD } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats } from './lift-filter.js';
-import { partsFor, runRowSplit, withPartialGrads, type RowArg } from './row-split.js';
+import { partsFor, runRowSplit, runSplitBackward, type RowArg } from './row-split.js';
 import { checkLiftStepInputs, STEP_CODE, type LiftStepAttrs } from './lift-step.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
@@ -46,9 +46,15 @@ export const liftStepGradConfig: tf.KernelConfig = {
     const callArgs: RowArg[] = [band(g), band(predict ? gs : null), band(predict ? gu : null), band(y), band(hid), wide(predict ? x : null), band(predict ? null : d),
       p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], wide(dx), band(dd)];
     const parts = partsFor(backend, a.outer, tf.util.sizeFromShape(a.shape));
+    const grads: [number, number, number, number] = [p(ddk), p(ddb), p(dpk), p(dpb)];
     try {
-      withPartialGrads(backend, parts.length, { ddk: k * c, ddb: c, dpk: c * c, dpb: c, scratch: scratchFloats },
-        [p(ddk), p(ddb), p(dpk), p(dpb), p(scratch)], (extra) => runRowSplit(backend, 'lift_step_backward', parts, callArgs, 10, extra));
+      if (parts.length === 1) runRowSplit(backend, 'lift_step_backward', parts, [...callArgs, ...grads, p(scratch)], 10);
+      else {
+        runSplitBackward(backend, parts, {
+          rowsEntry: 'lift_step_backward_rows', rowArgs: callArgs, outerArg: 10, outer: a.outer, len: a.len, inner: a.inner, c, k,
+          hid: p(hid), z: predict ? p(x) : p(d), zs: predict ? 2 * a.inner : a.inner, idx: p(idx), grads, rowScratch: scratchFloats,
+        });
+      }
     } finally {
       backend.disposeData(scratch.dataId);
     }

@@ -3,8 +3,8 @@
  * threads of the backend's memory (../heap-workers.ts; none on the single-threaded build or in a
  * browser, then every call is one part). A kernel describes each tensor it passes by where its
  * rows start and how many floats one `outer` row spans; parts get the offsets of their rows.
- * Backward calls also accumulate weight gradients: every part after the first gets its own
- * accumulators and scratch space in one temporary buffer, added into the outputs afterwards.
+ * A backward call also sums weight gradients over all rows: split, it runs in two phases that give
+ * the one call's floats (see runSplitBackward), so results do not depend on the thread count.
  */
 import { heapWorkers, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
 import { wasmMemory, wasmModule, type WasmBackendLike } from '../wasm-module.js';
@@ -19,60 +19,70 @@ export function partsFor(backend: WasmBackendLike, outer: number, elements: numb
 
 /**
  * Calls `entry` once per part with `args` moved to the part's rows; `outerArg` is the index of the
- * `outer` argument (set to the part's row count). `extra(i)` gives the arguments appended for part i.
+ * `outer` argument (set to the part's row count). `extra(part, i)` gives the arguments appended for part i.
  */
 export function runRowSplit(
-  backend: WasmBackendLike, entry: HelperEntry, parts: RowPart[], args: RowArg[], outerArg: number, extra: (i: number) => number[] = () => [],
+  backend: WasmBackendLike, entry: HelperEntry, parts: RowPart[], args: RowArg[], outerArg: number, extra: (part: RowPart, i: number) => number[] = () => [],
 ): void {
-  const argsOf = ({ o0, o1 }: RowPart, i: number): number[] => [
-    ...args.map((a, j) => (j === outerArg ? o1 - o0 : typeof a === 'number' ? a : a.at === 0 ? 0 : a.at + 4 * o0 * a.rowFloats)),
-    ...extra(i),
+  const argsOf = (part: RowPart, i: number): number[] => [
+    ...args.map((a, j) => (j === outerArg ? part.o1 - part.o0 : typeof a === 'number' ? a : a.at === 0 ? 0 : a.at + 4 * part.o0 * a.rowFloats)),
+    ...extra(part, i),
   ];
   const fn = wasmModule(backend).byExport[entry];
   runParts(wasmMemory(backend), entry, parts, argsOf, (a) => fn(...a));
 }
 
-/** Float counts of a backward call's weight gradients (ddk, ddb, dpk, dpb) and scratch space. */
-export interface GradSizes {
-  ddk: number;
-  ddb: number;
-  dpk: number;
-  dpb: number;
-  scratch: number;
+/** Splits C channels into up to `n` contiguous ranges (multiples of 4 where C is, for the SIMD loops). */
+export function channelParts(c: number, n: number): RowPart[] {
+  const unit = c % 4 === 0 ? 4 : 1;
+  const units = c / unit;
+  const m = Math.max(1, Math.min(n, units));
+  return Array.from({ length: m }, (_, i) => ({ o0: unit * Math.floor((i * units) / m), o1: unit * Math.floor(((i + 1) * units) / m) }));
+}
+
+/** What a split backward call needs besides its per-row arguments. */
+export interface SplitBackward {
+  /** The per-row entry point (`…_backward_rows`), its arguments (G, GP and scratch are appended) and the index of `outer` in them. */
+  rowsEntry: HelperEntry;
+  rowArgs: RowArg[];
+  outerArg: number;
+  /** Band geometry and the filter's sizes. */
+  outer: number;
+  len: number;
+  inner: number;
+  c: number;
+  k: number;
+  /** Heap offsets of hid and of the filter input z (row stride zs floats), the pad index map, and the weight-gradient outputs ddk, ddb, dpk, dpb. */
+  hid: number;
+  z: number;
+  zs: number;
+  idx: number;
+  grads: [number, number, number, number];
+  /** Scratch floats of the per-row part (per part). */
+  rowScratch: number;
 }
 
 /**
- * A backward call split in `parts`: part 0 writes the outputs `out` (heap offsets of ddk, ddb,
- * dpk, dpb, scratch), the other parts their own buffers, summed into `out` after the call (in part
- * order). `call(extra)` runs the split call with `extra(i)` giving part i's five offsets.
+ * A backward call split between threads that gives the one call's floats bit for bit: first the
+ * per-row part (input gradient; g and gp of every position into two temporary band buffers) split
+ * along the rows, then the weight gradients summed from those by `lift_backward_weights`, split
+ * along the output channels, each channel's sums in the one call's order and blocks.
  */
-export function withPartialGrads(
-  backend: WasmBackendLike, parts: number, sizes: GradSizes, out: [number, number, number, number, number], call: (extra: (i: number) => number[]) => void,
-): void {
-  if (parts === 1) {
-    call(() => out);
-    return;
-  }
-  const per = sizes.ddk + sizes.ddb + sizes.dpk + sizes.dpb + sizes.scratch;
-  const tmp = backend.makeOutput([(parts - 1) * per], 'float32');
+export function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: SplitBackward): void {
+  const elements = b.outer * b.len * b.inner;
+  const cParts = channelParts(b.c, parts.length);
+  const weightScratch = b.c * b.c + b.k * b.c + 2 * b.c;
+  const tmp = backend.makeOutput([2 * elements + parts.length * b.rowScratch + cParts.length * weightScratch], 'float32');
   try {
-    const base = backend.dataIdMap.get(tmp.dataId)!.memoryOffset;
-    const offsets = (i: number): number[] => {
-      if (i === 0) return out;
-      const at = base + 4 * (i - 1) * per;
-      return [at, at + 4 * sizes.ddk, at + 4 * (sizes.ddk + sizes.ddb), at + 4 * (sizes.ddk + sizes.ddb + sizes.dpk), at + 4 * (per - sizes.scratch)];
-    };
-    call(offsets);
-    const heap = wasmMemory(backend).buffer;
-    const counts = [sizes.ddk, sizes.ddb, sizes.dpk, sizes.dpb];
-    for (let i = 1; i < parts; i++) {
-      const src = offsets(i);
-      counts.forEach((n, j) => {
-        const dst = new Float32Array(heap, out[j], n);
-        const add = new Float32Array(heap, src[j], n);
-        for (let e = 0; e < n; e++) dst[e] += add[e];
-      });
-    }
+    const G = backend.dataIdMap.get(tmp.dataId)!.memoryOffset;
+    const GP = G + 4 * elements;
+    const scratch0 = GP + 4 * elements;
+    const rowFloats = b.len * b.inner;
+    runRowSplit(backend, b.rowsEntry, parts, b.rowArgs, b.outerArg, (p, i) => [G + 4 * p.o0 * rowFloats, GP + 4 * p.o0 * rowFloats, scratch0 + 4 * i * b.rowScratch]);
+    const weights0 = scratch0 + 4 * parts.length * b.rowScratch;
+    const fn = wasmModule(backend).byExport.lift_backward_weights;
+    const argsOf = (p: RowPart, j: number) => [b.hid, G, GP, b.z, b.zs, b.idx, b.outer, b.len, b.inner, b.c, b.k, p.o0, p.o1, ...b.grads, weights0 + 4 * j * weightScratch];
+    runParts(wasmMemory(backend), 'lift_backward_weights', cParts, argsOf, (a) => fn(...a));
   } finally {
     backend.disposeData(tmp.dataId);
   }
