@@ -82,8 +82,7 @@ static void flush_range(float *R out, float *R acc, int c0, int c1) {
   }
 }
 
-__attribute__((export_name("lift_backward_weights")))
-void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+static void weights_scalar(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
                            const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
                            float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch) {
   const int positions = inner / c;
@@ -136,4 +135,27 @@ void lift_backward_weights(const float *R hid, const float *R G, const float *R 
   for (int t = 0; t < k; t++) flush_range(ddk + t * c, aDk + t * c, c0, c1);
   flush_range(ddb, aDb, c0, c1);
   flush_range(dpb, aPb, c0, c1);
+}
+
+__attribute__((export_name("lift_backward_weights")))
+void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+                           const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
+                           float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch) {
+  if (c % 4 != 0 || c0 % 4 != 0 || c1 % 4 != 0) {
+    weights_scalar(hid, G, GP, z, zs, idx, outer, len, inner, c, k, c0, c1, ddk, ddb, dpk, dpb, scratch);
+    return;
+  }
+#define CASE(CC) \
+  case CC: \
+    weights4(hid, G, GP, z, zs, idx, outer, len, inner, CC, k, c0, c1, ddk, ddb, dpk, dpb, scratch); \
+    return;
+  switch (c) {
+    CASE(8)
+    CASE(16)
+    CASE(32)
+    CASE(64)
+    default:
+      weights4(hid, G, GP, z, zs, idx, outer, len, inner, c, k, c0, c1, ddk, ddb, dpk, dpb, scratch);
+  }
+#undef CASE
 }

@@ -46,8 +46,8 @@ void lift_core_backward_rows(const float *R dy, int negate, const float *R y, co
                              int outer, int len, int inner, int c, int k, float *R dz, int dzs,
                              float *R G, float *R GP, float *R scratch);
 
-/* The weight gradients ddk [k, c], ddb [c], dpk [c, c], dpb [c] of the output channels [c0, c1)
- * (columns of dpk) from hid, G, GP and the filter input z (row stride zs), summed over every
+/* The weight gradients ddk [k, c], ddb [c], dpk [c, c], dpb [c] of the channels [c0, c1) (for dpk:
+ * its rows where C and the range are multiples of 4, else its columns) from hid, G, GP and the filter input z (row stride zs), summed over every
  * position in blocks of FLUSH_ROWS positions exactly as lift_core_backward does. Scratch:
  * c² + kc + 2c floats. */
 void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
