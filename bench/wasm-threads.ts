@@ -4,7 +4,8 @@
  * wasm backend first initialises), so the processes alternate (1, N, N, 1, ...) over `--rounds`
  * rounds, each timing `--steps` interleaved max/lift steps after one warm-up step and profiling one
  * LiftPool step (tf.profile, per kernel name). Prints medians and ranges over all timed steps, the
- * speed-up of N threads, and the kernels by time saved.
+ * speed-up of N threads, and the kernels by time saved; then the same for LiftDownPool2D's lifting
+ * alone (forward + backward of its first layer's input, without the convolutions around it).
  *
  *   npx tsx bench/wasm-threads.ts [--threads 2] [--rounds 3] [--steps 6] [--batch 64] [--top 15]
  */
@@ -15,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
 import { median } from '../src/cli/bench-timing.js';
 import { buildTinyCnn } from '../src/models/index.js';
+import { initLiftWeights2d, liftDown2d, liftWeightTensors, liftWeightsFromTensors } from '../src/lifting/index.js';
 import { PackedAdamOptimizer } from '../src/train/packed-adam.js';
 
 function arg(name: string, fallback: string): string {
@@ -23,7 +25,32 @@ function arg(name: string, fallback: string): string {
 }
 
 type Pool = 'max' | 'lift';
-interface ChildResult { threads: number; ms: Record<Pool, number[]>; kernels: Record<string, number> }
+interface ChildResult { threads: number; ms: Record<Pool, number[]>; kernels: Record<string, number>; layerMs: number[] }
+
+/**
+ * LiftDownPool2D's lifting alone (liftDown2d, default constraint form) forward and backward on the
+ * first LiftPool layer's input of the tiny CNN ([batch, 28, 28, 16]), `steps` timed runs after a
+ * warm-up: what the LiftPool kernels gain from threads without the convolutions around them.
+ */
+async function layerTimes(steps: number, batch: number): Promise<number[]> {
+  const x = tf.randomNormal([batch, 28, 28, 16], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const w = initLiftWeights2d(16, 5, { seed: 1 });
+  const ws = liftWeightTensors(w);
+  const grads = tf.grads((xi: tf.Tensor, ...wt: tf.Tensor[]) => {
+    const r = liftDown2d(xi as tf.Tensor4D, liftWeightsFromTensors(w, wt));
+    return tf.addN([tf.sum(tf.addN([r.ll, r.lh, r.hl, r.hh])), r.lossU, r.lossP]) as tf.Scalar;
+  });
+  const ms: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t0 = performance.now();
+    const g = grads([x, ...ws]);
+    await g[0].data();
+    tf.dispose(g);
+    if (i > 0) ms.push(performance.now() - t0);
+  }
+  tf.dispose([x, ...ws]);
+  return ms;
+}
 
 async function child(steps: number, batch: number): Promise<void> {
   await useBestBackend('wasm');
@@ -48,7 +75,7 @@ async function child(steps: number, batch: number): Promise<void> {
     await models.lift.trainOnBatch(x, y);
   });
   for (const k of prof.kernels) kernels[k.name] = (kernels[k.name] ?? 0) + (k.kernelTimeMs as number);
-  const out: ChildResult = { threads: backendInfo().threads ?? 0, ms, kernels };
+  const out: ChildResult = { threads: backendInfo().threads ?? 0, ms, kernels, layerMs: await layerTimes(steps, batch) };
   console.log(JSON.stringify(out));
 }
 
@@ -83,6 +110,13 @@ async function main(): Promise<void> {
   for (const p of ['max', 'lift'] as const) {
     console.log(`| ${p} | ${range(all(1, p))} | ${range(all(threads, p))} | ${(median(all(1, p)) / median(all(threads, p))).toFixed(2)}× |`);
   }
+  const layer = (t: number) => results.get(t)!.flatMap((c) => c.layerMs);
+  console.log(`
+LiftDownPool2D's lifting alone, forward + backward on [${batch},28,28,16] (no convolutions around it), ms: median (range)
+`);
+  console.log(`| 1 thread | ${threads} threads | speed-up |
+| --- | --- | --- |
+| ${range(layer(1))} | ${range(layer(threads))} | ${(median(layer(1)) / median(layer(threads))).toFixed(2)}× |`);
   const kernelMs = (t: number, name: string) => median(results.get(t)!.map((c) => c.kernels[name] ?? 0));
   const names = [...new Set([...results.values()].flat().flatMap((c) => Object.keys(c.kernels)))];
   const rows = names.map((n) => ({ n, one: kernelMs(1, n), many: kernelMs(threads, n) })).sort((a, b) => b.one - b.many - (a.one - a.many));

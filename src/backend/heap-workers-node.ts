@@ -1,13 +1,16 @@
 /**
  * Node helper threads for the project's wasm module (see ./heap-workers.ts), Node-only
  * (worker_threads): each helper instantiates the compiled module on the backend's shared memory and
- * waits for jobs on a small shared control block, so handing it a job is an `Atomics.notify`, not
- * a message through the event loop:
+ * waits for work on one shared control block, so handing out a call is an `Atomics.notify`, not a
+ * message through the event loop. A call is a list of chunks; the calling thread and the helpers
+ * take chunks by compare-and-swap on a counter tagged with the call's sequence number (a helper
+ * that wakes after the call is over finds another tag and takes nothing), so nobody waits for a
+ * helper that has not started: the caller only waits for chunks already taken.
  *
- *   control[0]: job sequence number (the caller bumps it; -1 asks the helper to stop)
- *   control[1]: the sequence number of the last finished job (the helper writes it)
- *   control[2]: entry index (HELPER_ENTRIES), control[3]: argument count, control[4]: 1 if the job threw
- *   control[5…]: the int32 arguments
+ *   control[0]: call sequence number (the caller bumps it; -1 asks the helpers to stop)
+ *   control[1]: next chunk, (seq & 0x7fff) << 16 | index        control[2]: chunks finished
+ *   control[3]: entry index (HELPER_ENTRIES)  control[4]: chunk count  control[5]: arguments per chunk
+ *   control[6]: 1 if a chunk threw            control[8…]: the arguments, chunk by chunk
  *
  * The workers are unref'd and get no `execArgv` (like the backend's own pool workers, see
  * ./wasm-threads.ts), so they never keep a finished process alive and start without tsx.
@@ -16,12 +19,33 @@ import { Worker } from 'node:worker_threads';
 import { HELPER_ENTRIES, setHeapWorkers, type HeapWorkers } from './heap-workers.js';
 
 const MAX_ARGS = 32;
-const ARGS_AT = 5;
-/** A helper that has not finished a job after this long is taken as lost. */
+const MAX_CHUNKS = 256;
+const ARGS_AT = 8;
+/** Chunks still running on helpers after this long are taken as lost. */
 const JOB_TIMEOUT_MS = 120_000;
+
+/** Takes and runs chunks of the current call until none is left (shared by the caller and the helpers). */
+const TAKE_CHUNKS = `(c, seq, run) => {
+  const tag = (seq & 0x7fff) << 16;
+  const n = c[4];
+  const nargs = c[5];
+  for (;;) {
+    const v = Atomics.load(c, 1);
+    if ((v & 0x7fff0000) !== tag || (v & 0xffff) >= n) return;
+    if (Atomics.compareExchange(c, 1, v, v + 1) !== v) continue;
+    const at = ${ARGS_AT} + (v & 0xffff) * nargs;
+    try {
+      run(c[3], Array.from(c.subarray(at, at + nargs)));
+    } catch {
+      c[6] = 1;
+    }
+    if (Atomics.add(c, 2, 1) + 1 === n) Atomics.notify(c, 2);
+  }
+}`;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+const takeChunks = ${TAKE_CHUNKS};
 parentPort.once('message', ({ module, memory, control, entries }) => {
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
   const fns = entries.map((name) => exports[name]);
@@ -32,50 +56,43 @@ parentPort.once('message', ({ module, memory, control, entries }) => {
     Atomics.wait(c, 0, seen);
     seen = Atomics.load(c, 0);
     if (seen < 0) break;
-    const args = [];
-    for (let i = 0; i < c[3]; i++) args.push(c[${ARGS_AT} + i]);
-    try {
-      fns[c[2]](...args);
-      c[4] = 0;
-    } catch {
-      c[4] = 1;
-    }
-    Atomics.store(c, 1, seen);
-    Atomics.notify(c, 1);
+    takeChunks(c, seen, (entry, args) => fns[entry](...args));
   }
 });
 `;
 
-interface Helper {
-  worker: Worker;
-  control: Int32Array;
-  seq: number;
-}
+const takeChunks = new Function(`return ${TAKE_CHUNKS}`)() as (c: Int32Array, seq: number, run: (entry: number, args: number[]) => void) => void;
 
-async function startHelper(module: object, memory: object): Promise<Helper> {
+async function startHelper(module: object, memory: object, control: SharedArrayBuffer): Promise<Worker> {
   const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
-  const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS_AT + MAX_ARGS)));
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
-    worker.postMessage({ module, memory, control: control.buffer, entries: HELPER_ENTRIES });
+    worker.postMessage({ module, memory, control, entries: HELPER_ENTRIES });
   });
   worker.unref();
-  return { worker, control, seq: 0 };
+  return worker;
 }
 
 /**
  * Starts `count` helper threads running `module` (the compiled module built for shared memory) on
  * `memory` (the backend's shared `WebAssembly.Memory`) and registers them for it. They stop when
- * the process exits; a helper that dies or does not finish its part takes the whole set out of
- * service (deregistered, terminated), so later calls run on the calling thread.
+ * the process exits; a helper that dies, or chunks that do not finish, take the set out of service
+ * (deregistered, terminated), so later calls run on the calling thread.
  */
 export async function startHeapWorkers(module: object, memory: object, count: number): Promise<HeapWorkers> {
-  const started = await Promise.allSettled(Array.from({ length: count }, () => startHelper(module, memory)));
+  const control = new SharedArrayBuffer(4 * (ARGS_AT + MAX_CHUNKS * MAX_ARGS));
+  const c = new Int32Array(control);
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startHelper(module, memory, control)));
   const helpers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const stop = () => {
+    Atomics.store(c, 0, -1);
+    Atomics.notify(c, 0);
+  };
   if (failed) {
-    for (const h of helpers) void h.worker.terminate();
+    stop();
+    for (const w of helpers) void w.terminate();
     throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
   let broken = false;
@@ -83,54 +100,51 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
     if (broken) return;
     broken = true;
     setHeapWorkers(memory, null);
-    for (const h of helpers) void h.worker.terminate();
+    stop();
+    for (const w of helpers) void w.terminate();
   };
-  for (const h of helpers) {
-    h.worker.on('error', retire);
-    h.worker.on('exit', retire);
+  for (const w of helpers) {
+    w.on('error', retire);
+    w.on('exit', retire);
   }
-  process.once('exit', () => {
-    for (const h of helpers) {
-      Atomics.store(h.control, 0, -1);
-      Atomics.notify(h.control, 0);
-    }
-  });
+  process.once('exit', stop);
+  let seq = 0;
   const workers: HeapWorkers = {
     count,
-    run(jobs, own) {
+    run(entry, chunks, own) {
       if (broken) throw new Error('liftpool helper threads: out of service');
-      if (jobs.length > helpers.length) throw new Error(`liftpool helper threads: ${jobs.length} jobs for ${helpers.length} helpers`);
-      jobs.forEach(({ entry, args }, i) => {
-        if (args.length > MAX_ARGS) throw new Error(`liftpool helper threads: ${args.length} arguments, at most ${MAX_ARGS}`);
-        const h = helpers[i];
-        const c = h.control;
-        c[2] = HELPER_ENTRIES.indexOf(entry);
-        c[3] = args.length;
-        c.set(args, ARGS_AT);
-        h.seq = h.seq >= 0x7fffffff ? 1 : h.seq + 1;
-        Atomics.store(c, 0, h.seq);
-        Atomics.notify(c, 0);
-      });
-      let ownError: unknown = null;
-      try {
-        own();
-      } catch (e) {
-        ownError = e;
+      const n = chunks.length;
+      const nargs = chunks[0]?.length ?? 0;
+      if (n > MAX_CHUNKS || chunks.some((a) => a.length !== nargs) || nargs > MAX_ARGS) {
+        throw new Error(`liftpool helper threads: ${n} chunks of ${nargs} arguments (at most ${MAX_CHUNKS} of ${MAX_ARGS}, all alike)`);
       }
-      let lost = false;
-      jobs.forEach((_, i) => {
-        const h = helpers[i];
-        const c = h.control;
-        for (let done = Atomics.load(c, 1); done !== h.seq && !lost; done = Atomics.load(c, 1)) {
-          if (Atomics.wait(c, 1, done, JOB_TIMEOUT_MS) === 'timed-out') lost = true;
+      seq = seq >= 0x7fffffff ? 1 : seq + 1;
+      c[3] = HELPER_ENTRIES.indexOf(entry);
+      c[4] = n;
+      c[5] = nargs;
+      c[6] = 0;
+      chunks.forEach((a, i) => c.set(a, ARGS_AT + i * nargs));
+      Atomics.store(c, 2, 0);
+      Atomics.store(c, 1, (seq & 0x7fff) << 16);
+      Atomics.store(c, 0, seq);
+      Atomics.notify(c, 0);
+      let ownError: unknown = null;
+      takeChunks(c, seq, (_, args) => {
+        try {
+          own(args);
+        } catch (e) {
+          ownError ??= e;
+          throw e;
         }
-        if (!lost && c[4] !== 0 && ownError == null) ownError = new Error(`liftpool helper threads: ${jobs[i].entry} failed on a helper`);
       });
-      if (lost) {
-        retire();
-        throw new Error(`liftpool helper threads: a helper did not finish its part in ${JOB_TIMEOUT_MS / 1000} s; the helpers are stopped`);
+      for (let done = Atomics.load(c, 2); done < n; done = Atomics.load(c, 2)) {
+        if (Atomics.wait(c, 2, done, JOB_TIMEOUT_MS) === 'timed-out') {
+          retire();
+          throw new Error(`liftpool helper threads: chunks of ${entry} did not finish in ${JOB_TIMEOUT_MS / 1000} s; the helpers are stopped`);
+        }
       }
       if (ownError != null) throw ownError;
+      if (c[6] !== 0) throw new Error(`liftpool helper threads: ${entry} failed on a helper`);
     },
   };
   setHeapWorkers(memory, workers);

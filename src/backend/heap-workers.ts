@@ -26,10 +26,11 @@ export interface HeapWorkers {
   /** Number of helper threads (the calling thread comes on top). */
   readonly count: number;
   /**
-   * Runs `jobs[i]` on helper i (int32 arguments: heap byte offsets and sizes) while `own` runs on
-   * the calling thread; returns when all are done, and throws when a helper failed.
+   * Runs `entry` once per chunk (`chunks[i]`: its int32 arguments, heap byte offsets and sizes):
+   * the calling thread (through `own`) and the helpers take chunks in turn until none is left, so
+   * a helper that starts late only takes fewer; returns when all are done, and throws when one failed.
    */
-  run(jobs: { entry: HelperEntry; args: number[] }[], own: () => void): void;
+  run(entry: HelperEntry, chunks: number[][], own: (args: number[]) => void): void;
 }
 
 const registry = new WeakMap<object, HeapWorkers>();
@@ -63,21 +64,24 @@ export interface RowPart {
   o1: number;
 }
 
+/** Chunks per thread of a split call (more than one, so that threads that start late or run slower share the work evenly). */
+export const CHUNKS_PER_THREAD = 4;
+
 /**
  * The parts to split `outer` rows of `elements` band elements into with `helpers` helper threads:
- * one part (all rows) when the work is small or there are no helpers, else up to helpers + 1
- * contiguous near-equal ranges.
+ * one part (all rows) when the work is small or there are no helpers, else up to
+ * CHUNKS_PER_THREAD · (helpers + 1) contiguous near-equal ranges.
  */
 export function rowParts(outer: number, elements: number, helpers: number): RowPart[] {
-  const n = elements < MIN_SPLIT_ELEMENTS ? 1 : Math.max(1, Math.min(helpers + 1, outer));
+  const n = elements < MIN_SPLIT_ELEMENTS || helpers < 1 ? 1 : Math.max(1, Math.min(CHUNKS_PER_THREAD * (helpers + 1), outer));
   const parts: RowPart[] = [];
   for (let i = 0; i < n; i++) parts.push({ o0: Math.floor((i * outer) / n), o1: Math.floor(((i + 1) * outer) / n) });
   return parts;
 }
 
 /**
- * Runs `entry` once per part: part 0 through `own` on the calling thread, the others on the
- * helpers of `memory`. `argsOf(part, i)` gives each call's arguments.
+ * Runs `entry` once per part, on the calling thread (through `own`) and the helpers of `memory`.
+ * `argsOf(part, i)` gives each call's arguments.
  */
 export function runParts(
   memory: object, entry: HelperEntry, parts: RowPart[], argsOf: (part: RowPart, i: number) => number[], own: (args: number[]) => void,
@@ -87,8 +91,7 @@ export function runParts(
     return;
   }
   const workers = heapWorkers(memory);
-  if (workers == null || workers.count < parts.length - 1) throw new Error(`liftpool wasm kernel: ${parts.length - 1} helper threads needed, ${workers?.count ?? 0} running`);
+  if (workers == null) throw new Error(`liftpool wasm kernel: a call split in ${parts.length} parts, but no helper threads are running`);
   stats.splitCalls++;
-  const jobs = parts.slice(1).map((p, i) => ({ entry, args: argsOf(p, i + 1) }));
-  workers.run(jobs, () => own(argsOf(parts[0], 0)));
+  workers.run(entry, parts.map(argsOf), own);
 }
