@@ -17,10 +17,10 @@ import { freeCores, wasmThreadCount } from '../src/backend/wasm-threads.js';
 const LIMIT_MS = 180_000;
 
 /** Runs `args` under `node --import tsx` with LIFTPOOL_WASM_THREADS=threads; the process must end by itself. */
-function runNode(args: string[], threads: number) {
+function runNode(args: string[], threads: number, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
     cwd: process.cwd(), encoding: 'utf8', timeout: LIMIT_MS, maxBuffer: 1 << 26,
-    env: { ...process.env, LIFTPOOL_WASM_THREADS: String(threads) },
+    env: { ...process.env, LIFTPOOL_WASM_THREADS: String(threads), ...env },
   });
   assert.equal(r.signal, null, `threads=${threads}: killed after ${LIMIT_MS / 1000} s (the process did not exit by itself)\n${r.stderr}`);
   assert.equal(r.status, 0, `threads=${threads}: ${r.stderr}`);
@@ -47,8 +47,8 @@ test('thread count: the free cores by default, LIFTPOOL_WASM_THREADS or the opti
 });
 
 test('2 threads: the filter and step kernels run on the shared memory, split with a helper thread (step kernels bit-equal to the split path), filter gradients and 3 training steps bit-equal to 1 thread, and the process exits by itself', () => {
-  const child = (threads: number) => {
-    const out = runNode(['test/wasm-threads-child.ts'], threads).stdout.trim().split('\n').pop()!;
+  const child = (threads: number, env: Record<string, string> = {}) => {
+    const out = runNode(['test/wasm-threads-child.ts'], threads, env).stdout.trim().split('\n').pop()!;
     return JSON.parse(out) as { threads: number; splitCalls: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
   };
   const one = child(1);
@@ -64,6 +64,11 @@ test('2 threads: the filter and step kernels run on the shared memory, split wit
   // Each part writes its own rows and a split backward sums the weight gradients in the one call's
   // order: every value, gradient, loss and trained weight equals the one-thread run exactly.
   for (const [name, a] of Object.entries(one.values)) assert.deepEqual(two.values[name], a, name);
+  // LIFTPOOL_WASM_HELPERS=0: the threaded build without helper threads splits nothing, same values.
+  const noHelpers = child(2, { LIFTPOOL_WASM_HELPERS: '0' });
+  assert.equal(noHelpers.threads, 2);
+  assert.equal(noHelpers.splitCalls, 0, 'LIFTPOOL_WASM_HELPERS=0 starts no helper threads');
+  for (const [name, a] of Object.entries(one.values)) assert.deepEqual(noHelpers.values[name], a, name);
 });
 
 test('`liftpool train` with LIFTPOOL_WASM_THREADS=2 ends by itself', () => {

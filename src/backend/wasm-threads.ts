@@ -32,6 +32,9 @@ interface WasmModuleLike {
   setThreadsCount(n: number): void;
 }
 
+/** Environment variable that turns the LiftPool kernels' helper threads off (`0`) on the threaded build. */
+export const HELPERS_ENV = 'LIFTPOOL_WASM_HELPERS';
+
 /** Environment variable that forces the wasm thread count (1 = the single-threaded binary). */
 export const THREADS_ENV = 'LIFTPOOL_WASM_THREADS';
 
@@ -85,11 +88,12 @@ function releaseWorkers(pthread: PThreadLike | undefined): void {
 /**
  * Helper threads for the project's LiftPool kernels (./heap-workers.ts): `count` of them on the
  * threaded backend's shared memory, so those kernels use the cores the backend's pool threads use
- * for its own kernels. Skipped where the project's module cannot run on this backend.
+ * for its own kernels. Skipped where the project's module cannot run on this backend, and with
+ * LIFTPOOL_WASM_HELPERS=0.
  */
 async function startLiftHelpers(count: number): Promise<void> {
   const backend = tf.backend() as unknown as WasmBackendLike;
-  if (count < 1 || !wasmModuleUsable(backend)) return;
+  if (count < 1 || process.env[HELPERS_ENV] === '0' || !wasmModuleUsable(backend)) return;
   const shared = sharedModuleAndMemory(backend);
   if (shared == null || heapWorkers(shared.memory) != null) return;
   try {
