@@ -74,80 +74,58 @@ void lift_core_backward_rows(const float *R dy, int negate, const float *R y, co
 #undef CASE
 }
 
-/* Adds acc[c0..c1) into out and zeroes it (flush on a channel range). */
-static void flush_range(float *R out, float *R acc, int c0, int c1) {
-  for (int j = c0; j < c1; j++) {
-    out[j] += acc[j];
-    acc[j] = 0.f;
-  }
-}
-
-static void weights_scalar(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
-                           const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
-                           float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch) {
+/* partials4 (lift_simd.h) for any C: the same sums with the scalar loops' order. */
+static void partials_scalar(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+                            const int *R idx, int len, int inner, int c, int k, int b0, int b1, int total,
+                            float *R part) {
   const int positions = inner / c;
-  float *aPk = scratch;
-  float *aDk = aPk + c * c;
-  float *aDb = aDk + k * c;
-  float *aPb = aDb + c;
-  zero(scratch, c * c + k * c + 2 * c);
-  for (int a = 0; a < c; a++)
-    for (int b = c0; b < c1; b++) dpk[a * c + b] = 0.f;
-  for (int t = 0; t < k; t++)
-    for (int ch = c0; ch < c1; ch++) ddk[t * c + ch] = 0.f;
-  for (int ch = c0; ch < c1; ch++) ddb[ch] = dpb[ch] = 0.f;
-  int pending = 0;
-  for (int o = 0; o < outer; o++) {
-    for (int i = 0; i < len; i++) {
+  const int per = c * c + k * c + 2 * c;
+  for (int j = b0; j < b1; j++) {
+    float *aPk = part + j * per;
+    float *aDk = aPk + c * c;
+    float *aDb = aDk + k * c;
+    float *aPb = aDb + c;
+    zero(aPk, per);
+    const int first = j * FLUSH_ROWS;
+    const int last = first + FLUSH_ROWS < total ? first + FLUSH_ROWS : total;
+    for (int pos = first; pos < last; pos++) {
+      const int q = pos / positions;
+      const int p = pos - q * positions;
+      const int o = q / len;
+      const int i = q - o * len;
       const int *src = idx + i;
-      for (int p = 0; p < positions; p++) {
-        const int base = (o * len + i) * inner + p * c;
-        const float *gr = G + base;
-        const float *gpr = GP + base;
-        const float *hr = hid + base;
-        for (int ch = c0; ch < c1; ch++) {
-          aPb[ch] += gr[ch];
-          aDb[ch] += gpr[ch];
-        }
-        for (int a = 0; a < c; a++) {
-          const float h = hr[a];
-          float *row = aPk + a * c;
-          for (int b = c0; b < c1; b++) row[b] += h * gr[b];
-        }
-        for (int t = 0; t < k; t++) {
-          const int s = src[t];
-          if (s < 0) continue;
-          const float *zr = z + (o * len + s) * zs + p * c;
-          float *ad = aDk + t * c;
-          for (int ch = c0; ch < c1; ch++) ad[ch] += gpr[ch] * zr[ch];
-        }
-        if (++pending == FLUSH_ROWS) {
-          for (int a = 0; a < c; a++) flush_range(dpk + a * c, aPk + a * c, c0, c1);
-          for (int t = 0; t < k; t++) flush_range(ddk + t * c, aDk + t * c, c0, c1);
-          flush_range(ddb, aDb, c0, c1);
-          flush_range(dpb, aPb, c0, c1);
-          pending = 0;
-        }
+      const float *gr = G + pos * c;
+      const float *gpr = GP + pos * c;
+      const float *hr = hid + pos * c;
+      for (int ch = 0; ch < c; ch++) aPb[ch] += gr[ch];
+      for (int a = 0; a < c; a++) {
+        const float h = hr[a];
+        float *row = aPk + a * c;
+        for (int b = 0; b < c; b++) row[b] += h * gr[b];
+      }
+      for (int ch = 0; ch < c; ch++) aDb[ch] += gpr[ch];
+      for (int t = 0; t < k; t++) {
+        const int s = src[t];
+        if (s < 0) continue;
+        const float *zr = z + (o * len + s) * zs + p * c;
+        float *ad = aDk + t * c;
+        for (int ch = 0; ch < c; ch++) ad[ch] += gpr[ch] * zr[ch];
       }
     }
   }
-  for (int a = 0; a < c; a++) flush_range(dpk + a * c, aPk + a * c, c0, c1);
-  for (int t = 0; t < k; t++) flush_range(ddk + t * c, aDk + t * c, c0, c1);
-  flush_range(ddb, aDb, c0, c1);
-  flush_range(dpb, aPb, c0, c1);
 }
 
-__attribute__((export_name("lift_backward_weights")))
-void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
-                           const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
-                           float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch) {
-  if (c % 4 != 0 || c0 % 4 != 0 || c1 % 4 != 0) {
-    weights_scalar(hid, G, GP, z, zs, idx, outer, len, inner, c, k, c0, c1, ddk, ddb, dpk, dpb, scratch);
+__attribute__((export_name("lift_backward_partials")))
+void lift_backward_partials(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+                            const int *R idx, int len, int inner, int c, int k, int b0, int b1, int total,
+                            float *R part) {
+  if (c % 4 != 0) {
+    partials_scalar(hid, G, GP, z, zs, idx, len, inner, c, k, b0, b1, total, part);
     return;
   }
 #define CASE(CC) \
   case CC: \
-    weights4(hid, G, GP, z, zs, idx, outer, len, inner, CC, k, c0, c1, ddk, ddb, dpk, dpb, scratch); \
+    partials4(hid, G, GP, z, zs, idx, len, inner, CC, k, b0, b1, total, part); \
     return;
   switch (c) {
     CASE(8)
@@ -155,7 +133,24 @@ void lift_backward_weights(const float *R hid, const float *R G, const float *R 
     CASE(32)
     CASE(64)
     default:
-      weights4(hid, G, GP, z, zs, idx, outer, len, inner, c, k, c0, c1, ddk, ddb, dpk, dpb, scratch);
+      partials4(hid, G, GP, z, zs, idx, len, inner, c, k, b0, b1, total, part);
   }
 #undef CASE
+}
+
+__attribute__((export_name("lift_backward_fold")))
+void lift_backward_fold(const float *R part, int blocks, int c, int k,
+                        float *R ddk, float *R ddb, float *R dpk, float *R dpb) {
+  const int per = c * c + k * c + 2 * c;
+  zero(dpk, c * c);
+  zero(ddk, k * c);
+  zero(ddb, c);
+  zero(dpb, c);
+  for (int j = 0; j < blocks; j++) {
+    const float *pj = part + j * per;
+    for (int e = 0; e < c * c; e++) dpk[e] += pj[e];
+    for (int e = 0; e < k * c; e++) ddk[e] += pj[c * c + e];
+    for (int e = 0; e < c; e++) ddb[e] += pj[c * c + k * c + e];
+    for (int e = 0; e < c; e++) dpb[e] += pj[c * c + k * c + c + e];
+  }
 }

@@ -38,20 +38,25 @@ void lift_core_backward(const float *R dy, int negate, const float *R y, const f
 
 /* The backward's per-row part only, for one range of rows of a call split between threads:
  * dz as lift_core_backward, and per position g = dy·(1 − y²) into G and gp = (g·Pᵀ)·[hid > 0]
- * into GP ([outer, len, inner] each), from which lift_backward_weights sums the weight gradients
- * in lift_core_backward's order (so the two give its floats bit for bit). Scratch: as
- * lift_core_backward's. */
+ * into GP ([outer, len, inner] each), from which lift_backward_partials and lift_backward_fold
+ * sum the weight gradients in lift_core_backward's order (so they give its floats bit for bit).
+ * Scratch: as lift_core_backward's. */
 void lift_core_backward_rows(const float *R dy, int negate, const float *R y, const float *R hid,
                              const float *R z, int zs, const float *R dk, const float *R pk, const int *R idx,
                              int outer, int len, int inner, int c, int k, float *R dz, int dzs,
                              float *R G, float *R GP, float *R scratch);
 
-/* The weight gradients ddk [k, c], ddb [c], dpk [c, c], dpb [c] of the channels [c0, c1) (for dpk:
- * its rows where C and the range are multiples of 4, else its columns) from hid, G, GP and the filter input z (row stride zs), summed over every
- * position in blocks of FLUSH_ROWS positions exactly as lift_core_backward does. Scratch:
- * c² + kc + 2c floats. */
-void lift_backward_weights(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
-                           const int *R idx, int outer, int len, int inner, int c, int k, int c0, int c1,
-                           float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch);
+/* The weight-gradient partial sums of the FLUSH_ROWS-position blocks b0 ≤ j < b1 of `total`
+ * positions (the last block may be short or empty), from hid, G, GP and the filter input z (row
+ * stride zs), each summed from zero in lift_core_backward's order into part + j·(c² + kc + 2c) as
+ * [dpk c², ddk kc, ddb c, dpb c]. */
+void lift_backward_partials(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
+                            const int *R idx, int len, int inner, int c, int k, int b0, int b1, int total,
+                            float *R part);
+
+/* ddk, ddb, dpk, dpb = the `blocks` partials added in block order from zero: lift_core_backward's
+ * sums bit for bit when blocks = total / FLUSH_ROWS + 1 (its last, possibly empty, flush). */
+void lift_backward_fold(const float *R part, int blocks, int c, int k,
+                        float *R ddk, float *R ddb, float *R dpk, float *R dpb);
 
 #endif

@@ -40,7 +40,7 @@ void lift_filter_backward(const float *R dy, const float *R y, const float *R hi
 }
 
 /* lift_filter_backward's per-row part (dz, and g, gp into G, GP) for a call split between threads;
- * the weight gradients then come from lift_backward_weights (lift_core.h). */
+ * the weight gradients then come from lift_backward_partials and lift_backward_fold (lift_core.h). */
 __attribute__((export_name("lift_filter_backward_rows")))
 void lift_filter_backward_rows(const float *R dy, const float *R y, const float *R hid, const float *R z,
                                const float *R dk, const float *R pk, const int *R idx,

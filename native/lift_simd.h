@@ -151,74 +151,46 @@ void block_outer_range(const float *R hb, const float *R gb, int rows, const int
 
 #define block_outer(hb, gb, rows, c, dpk) block_outer_range(hb, gb, rows, c, dpk, 0, c)
 
-/* out[c0..c1) += acc[c0..c1), acc zeroed there (c0, c1 multiples of 4). */
-static inline void flush4(float *R out, float *R acc, int c0, int c1) {
-  for (int cb = c0; cb < c1; cb += 4) {
-    ST(out + cb, ADD(LD(out + cb), LD(acc + cb)));
-    ST(acc + cb, wasm_f32x4_splat(0.f));
-  }
-}
-
-/* lift_backward_weights (lift_core.h) for C a multiple of 4 and a channel range of multiples of 4:
- * the sums of backward4 in its order and blocks, restricted to the channels [c0, c1) (for dpk:
- * its rows, the hid channels, so that the register-blocked loop keeps whole 16-column blocks). */
+/* The weight-gradient partial sums of the FLUSH_ROWS-position blocks b0 ≤ j < b1 (of `total`
+ * positions; the last block may be short or empty) from hid, G, GP and z, each summed from zero in
+ * backward4's order into part + j·(c² + kc + 2c) as [dpk c², ddk kc, ddb c, dpb c]: the terms
+ * backward4 adds into its outputs block by block (lift_backward_fold adds them in order). */
 static inline __attribute__((always_inline))
-void weights4(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs, const int *R idx,
-              int outer, int len, int inner, const int c, int k, int c0, int c1,
-              float *R ddk, float *R ddb, float *R dpk, float *R dpb, float *R scratch) {
+void partials4(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs, const int *R idx,
+               int len, int inner, const int c, int k, int b0, int b1, int total, float *R part) {
   const int positions = inner / c;
-  float *aDk = scratch;
-  float *aDb = aDk + k * c;
-  float *aPb = aDb + c;
+  const int per = c * c + k * c + 2 * c;
   const V zerov = wasm_f32x4_splat(0.f);
-  for (int t = 0; t < k; t++)
-    for (int cb = c0; cb < c1; cb += 4) {
-      ST(aDk + t * c + cb, zerov);
-      ST(ddk + t * c + cb, zerov);
-    }
-  for (int cb = c0; cb < c1; cb += 4) {
-    ST(aDb + cb, zerov);
-    ST(aPb + cb, zerov);
-    ST(ddb + cb, zerov);
-    ST(dpb + cb, zerov);
-  }
-  for (int a = c0; a < c1; a++)
-    for (int cb = 0; cb < c; cb += 4) ST(dpk + a * c + cb, zerov);
-  int pending = 0;
-  for (int o = 0; o < outer; o++) {
-    for (int i = 0; i < len; i++) {
+  for (int j = b0; j < b1; j++) {
+    float *pDpk = part + j * per;
+    float *aDk = pDpk + c * c;
+    float *aDb = aDk + k * c;
+    float *aPb = aDb + c;
+    for (int e = 0; e < per; e += 4) ST(pDpk + e, zerov);
+    const int first = j * FLUSH_ROWS;
+    const int last = first + FLUSH_ROWS < total ? first + FLUSH_ROWS : total;
+    for (int pos = first; pos < last; pos++) {
+      const int q = pos / positions;
+      const int p = pos - q * positions;
+      const int o = q / len;
+      const int i = q - o * len;
       const int *src = idx + i;
-      for (int p = 0; p < positions; p++) {
-        const int base = (o * len + i) * inner + p * c;
-        const float *gr = G + base;
-        const float *gpr = GP + base;
-        for (int cb = c0; cb < c1; cb += 4) {
-          ST(aPb + cb, ADD(LD(aPb + cb), LD(gr + cb)));
-          ST(aDb + cb, ADD(LD(aDb + cb), LD(gpr + cb)));
-        }
-        for (int t = 0; t < k; t++) {
-          const int s = src[t];
-          if (s < 0) continue;
-          const float *zr = z + (o * len + s) * zs + p * c;
-          float *ad = aDk + t * c;
-          for (int cb = c0; cb < c1; cb += 4) ST(ad + cb, ADD(LD(ad + cb), MUL(LD(gpr + cb), LD(zr + cb))));
-        }
-        if (++pending == FLUSH_ROWS) {
-          const int first = base + c - FLUSH_ROWS * c;
-          block_outer_range(hid + first, G + first, FLUSH_ROWS, c, dpk, c0, c1);
-          for (int t = 0; t < k; t++) flush4(ddk + t * c, aDk + t * c, c0, c1);
-          flush4(ddb, aDb, c0, c1);
-          flush4(dpb, aPb, c0, c1);
-          pending = 0;
-        }
+      const float *gr = G + pos * c;
+      const float *gpr = GP + pos * c;
+      for (int cb = 0; cb < c; cb += 4) {
+        ST(aPb + cb, ADD(LD(aPb + cb), LD(gr + cb)));
+        ST(aDb + cb, ADD(LD(aDb + cb), LD(gpr + cb)));
+      }
+      for (int t = 0; t < k; t++) {
+        const int s = src[t];
+        if (s < 0) continue;
+        const float *zr = z + (o * len + s) * zs + p * c;
+        float *ad = aDk + t * c;
+        for (int cb = 0; cb < c; cb += 4) ST(ad + cb, ADD(LD(ad + cb), MUL(LD(gpr + cb), LD(zr + cb))));
       }
     }
+    if (last > first) block_outer(hid + first * c, G + first * c, last - first, c, pDpk);
   }
-  const int first = outer * len * inner - pending * c;
-  block_outer_range(hid + first, G + first, pending, c, dpk, c0, c1);
-  for (int t = 0; t < k; t++) flush4(ddk + t * c, aDk + t * c, c0, c1);
-  flush4(ddb, aDb, c0, c1);
-  flush4(dpb, aPb, c0, c1);
 }
 
 static inline __attribute__((always_inline))

@@ -75,7 +75,7 @@ void lift_step_backward(const float *R g, const float *R gs, const float *R gu, 
 }
 
 /* lift_step_backward's per-row part (dx or dd, and g, gp into G, GP) for a call split between
- * threads; the weight gradients then come from lift_backward_weights (lift_core.h) with z = x
+ * threads; the weight gradients then come from lift_backward_partials and lift_backward_fold (lift_core.h) with z = x
  * (row stride 2·inner, predict) or d (inner, update). */
 __attribute__((export_name("lift_step_backward_rows")))
 void lift_step_backward_rows(const float *R g, const float *R gs, const float *R gu, const float *R y, const float *R hid,

@@ -1,14 +1,12 @@
 /**
  * The row split of the LiftPool kernels between threads (src/backend/heap-workers.ts): parts cover
- * the rows (and channel ranges the channels) exactly once, small calls stay on one thread, and a
- * split call needs its helpers. The
+ * the rows exactly once, small calls stay on one thread, and a split call needs its helpers. The
  * threaded runs themselves (helpers on the shared memory, results against one thread) are in
  * test/backend-wasm-threads.test.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { channelParts } from '../src/backend/kernels/row-split.js';
 import { CHUNKS_PER_THREAD, heapWorkerStats, MIN_SPLIT_ELEMENTS, rowParts, runParts, setHeapWorkers, type HeapWorkers } from '../src/backend/heap-workers.js';
 
 test('rowParts: contiguous near-equal ranges covering every row once, CHUNKS_PER_THREAD per thread; one part for small work, no helpers or one row', () => {
@@ -50,12 +48,4 @@ test('runParts: every part goes to the helpers\' run with its own arguments; one
   runParts(memory, 'lift_step_forward', [{ o0: 0, o1: 10 }], argsOf, (a) => calls.push(`own ${a.join(',')}`));
   assert.deepEqual(calls, ['own 0,0,10'], 'one part runs on the caller only');
   setHeapWorkers(memory, null);
-});
-
-test('channelParts: contiguous channel ranges covering C once, multiples of 4 where C is one', () => {
-  assert.deepEqual(channelParts(16, 2), [{ o0: 0, o1: 8 }, { o0: 8, o1: 16 }]);
-  assert.deepEqual(channelParts(32, 3), [{ o0: 0, o1: 8 }, { o0: 8, o1: 20 }, { o0: 20, o1: 32 }]);
-  assert.deepEqual(channelParts(4, 2), [{ o0: 0, o1: 4 }]);
-  assert.deepEqual(channelParts(6, 2), [{ o0: 0, o1: 3 }, { o0: 3, o1: 6 }]);
-  assert.deepEqual(channelParts(3, 5), [{ o0: 0, o1: 1 }, { o0: 1, o1: 2 }, { o0: 2, o1: 3 }]);
 });

@@ -10,14 +10,14 @@
  * (its main thread may not block on `Atomics.wait`), so there the kernels run on the calling thread.
  *
  * Results equal the one-thread run bit for bit, whatever the thread count: each part writes its own
- * rows, and a backward call sums its weight gradients in a second phase split along the output
- * channels, each channel's sums in the one call's order (kernels/row-split.ts).
+ * rows, and a backward call sums its weight gradients in a second phase, the one call's 256-position
+ * block sums split between the threads and then added in the one call's order (kernels/row-split.ts).
  */
 
 /** The module's entry points the helpers can run (their export names in native/*.c). */
 export const HELPER_ENTRIES = [
   'lift_filter_forward', 'lift_filter_backward', 'lift_filter_backward_rows',
-  'lift_step_forward', 'lift_step_backward', 'lift_step_backward_rows', 'lift_backward_weights',
+  'lift_step_forward', 'lift_step_backward', 'lift_step_backward_rows', 'lift_backward_partials', 'lift_backward_fold',
 ] as const;
 export type HelperEntry = (typeof HELPER_ENTRIES)[number];
 

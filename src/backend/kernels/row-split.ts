@@ -32,13 +32,8 @@ export function runRowSplit(
   runParts(wasmMemory(backend), entry, parts, argsOf, (a) => fn(...a));
 }
 
-/** Splits C channels into up to `n` contiguous ranges (multiples of 4 where C is, for the SIMD loops). */
-export function channelParts(c: number, n: number): RowPart[] {
-  const unit = c % 4 === 0 ? 4 : 1;
-  const units = c / unit;
-  const m = Math.max(1, Math.min(n, units));
-  return Array.from({ length: m }, (_, i) => ({ o0: unit * Math.floor((i * units) / m), o1: unit * Math.floor(((i + 1) * units) / m) }));
-}
+/** Positions per block of the backward's weight-gradient sums (FLUSH_ROWS in native/lift_scalar.h). */
+const FLUSH_POSITIONS = 256;
 
 /** What a split backward call needs besides its per-row arguments. */
 export interface SplitBackward {
@@ -65,24 +60,28 @@ export interface SplitBackward {
 /**
  * A backward call split between threads that gives the one call's floats bit for bit: first the
  * per-row part (input gradient; g and gp of every position into two temporary band buffers) split
- * along the rows, then the weight gradients summed from those by `lift_backward_weights`, split
- * along the output channels, each channel's sums in the one call's order and blocks.
+ * along the rows; then the weight gradients' partial sums of each 256-position block (the blocks
+ * in which the one call sums them) by `lift_backward_partials`, split along the blocks; then
+ * `lift_backward_fold` adds the block sums in order, as the one call does.
  */
 export function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: SplitBackward): void {
   const elements = b.outer * b.len * b.inner;
-  const cParts = channelParts(b.c, parts.length);
-  const weightScratch = b.c * b.c + b.k * b.c + 2 * b.c;
-  const tmp = backend.makeOutput([2 * elements + parts.length * b.rowScratch + cParts.length * weightScratch], 'float32');
+  const positions = elements / b.c;
+  const blocks = Math.floor(positions / FLUSH_POSITIONS) + 1;
+  const per = b.c * b.c + b.k * b.c + 2 * b.c;
+  const tmp = backend.makeOutput([2 * elements + parts.length * b.rowScratch + blocks * per], 'float32');
   try {
     const G = backend.dataIdMap.get(tmp.dataId)!.memoryOffset;
     const GP = G + 4 * elements;
     const scratch0 = GP + 4 * elements;
     const rowFloats = b.len * b.inner;
     runRowSplit(backend, b.rowsEntry, parts, b.rowArgs, b.outerArg, (p, i) => [G + 4 * p.o0 * rowFloats, GP + 4 * p.o0 * rowFloats, scratch0 + 4 * i * b.rowScratch]);
-    const weights0 = scratch0 + 4 * parts.length * b.rowScratch;
-    const fn = wasmModule(backend).byExport.lift_backward_weights;
-    const argsOf = (p: RowPart, j: number) => [b.hid, G, GP, b.z, b.zs, b.idx, b.outer, b.len, b.inner, b.c, b.k, p.o0, p.o1, ...b.grads, weights0 + 4 * j * weightScratch];
-    runParts(wasmMemory(backend), 'lift_backward_weights', cParts, argsOf, (a) => fn(...a));
+    const partials = scratch0 + 4 * parts.length * b.rowScratch;
+    const m = wasmModule(backend).byExport;
+    const blockParts = rowParts(blocks, Number.POSITIVE_INFINITY, heapWorkers(wasmMemory(backend))?.count ?? 0);
+    const argsOf = (p: RowPart) => [b.hid, G, GP, b.z, b.zs, b.idx, b.len, b.inner, b.c, b.k, p.o0, p.o1, positions, partials];
+    runParts(wasmMemory(backend), 'lift_backward_partials', blockParts, argsOf, (a) => m.lift_backward_partials(...a));
+    m.lift_backward_fold(partials, blocks, b.c, b.k, ...b.grads);
   } finally {
     backend.disposeData(tmp.dataId);
   }
