@@ -12,7 +12,8 @@
  *
  * The per-variable slot variables of TF.js's Adam (`getWeights` / `setWeights`, i.e. checkpoints)
  * are rebuilt from the flat moments when asked for, and packed again at the next step, so saved
- * state has the same names, order and values as with TF.js's Adam.
+ * state has the same names, order and values as with TF.js's Adam. (Read the slot tensors that
+ * `getWeights` returns before the next step: packing disposes them, where TF.js reassigns them.)
  *
  * ```ts
  * model.compile({ optimizer: new PackedAdamOptimizer(1e-3), loss: 'categoricalCrossentropy' });
