@@ -13,24 +13,28 @@
 #include "lift_scalar.h"
 #include "lift_simd.h"
 
+/* Runs SIMD(CC) with the channel count as a compile-time constant for C = 8, 16, 32 and 64, SIMD(c)
+ * for other multiples of 4 and SCALAR(c) for the rest (define both, then DISPATCH(c)). */
+#define DISPATCH(c)                   \
+  switch (c) {                        \
+    case 8: SIMD(8); return;          \
+    case 16: SIMD(16); return;        \
+    case 32: SIMD(32); return;        \
+    case 64: SIMD(64); return;        \
+    default:                          \
+      if ((c) % 4 == 0) SIMD(c);      \
+      else SCALAR(c);                 \
+  }
+
 void lift_core_forward(const float *R z, int zs, const float *R dk, const float *R db,
                        const float *R pk, const float *R pb, const int *R idx,
                        int outer, int len, int inner, int c, int k,
                        float *R hid, float *R y, const float *R a, int as, int mode, float *R out) {
-#define CASE(CC) \
-  case CC: \
-    forward4(z, zs, dk, db, pk, pb, idx, outer, len, inner, CC, k, hid, y, a, as, mode, out); \
-    return;
-  switch (c) {
-    CASE(8)
-    CASE(16)
-    CASE(32)
-    CASE(64)
-    default:
-      if (c % 4 == 0) forward4(z, zs, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y, a, as, mode, out);
-      else forward(z, zs, dk, db, pk, pb, idx, outer, len, inner, c, k, hid, y, a, as, mode, out);
-  }
-#undef CASE
+#define SIMD(CC) forward4(z, zs, dk, db, pk, pb, idx, outer, len, inner, CC, k, hid, y, a, as, mode, out)
+#define SCALAR(CC) forward(z, zs, dk, db, pk, pb, idx, outer, len, inner, CC, k, hid, y, a, as, mode, out)
+  DISPATCH(c)
+#undef SIMD
+#undef SCALAR
 }
 
 void lift_core_backward(const float *R dy, int negate, const float *R y, const float *R hid,
@@ -38,40 +42,22 @@ void lift_core_backward(const float *R dy, int negate, const float *R y, const f
                         int outer, int len, int inner, int c, int k,
                         float *R dz, int dzs, float *R ddk, float *R ddb, float *R dpk, float *R dpb,
                         float *R scratch) {
-#define CASE(CC) \
-  case CC: \
-    backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, ddk, ddb, dpk, dpb, scratch, 0, 0, 0); \
-    return;
-  switch (c) {
-    CASE(8)
-    CASE(16)
-    CASE(32)
-    CASE(64)
-    default:
-      if (c % 4 == 0) backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, c, k, dz, dzs, ddk, ddb, dpk, dpb, scratch, 0, 0, 0);
-      else backward(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, c, k, dz, dzs, ddk, ddb, dpk, dpb, scratch, 0, 0, 0);
-  }
-#undef CASE
+#define SIMD(CC) backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, ddk, ddb, dpk, dpb, scratch, 0, 0, 0)
+#define SCALAR(CC) backward(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, ddk, ddb, dpk, dpb, scratch, 0, 0, 0)
+  DISPATCH(c)
+#undef SIMD
+#undef SCALAR
 }
 
 void lift_core_backward_rows(const float *R dy, int negate, const float *R y, const float *R hid,
                              const float *R z, int zs, const float *R dk, const float *R pk, const int *R idx,
                              int outer, int len, int inner, int c, int k, float *R dz, int dzs,
                              float *R G, float *R GP, float *R scratch) {
-#define CASE(CC) \
-  case CC: \
-    backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, 0, 0, 0, 0, scratch, 1, G, GP); \
-    return;
-  switch (c) {
-    CASE(8)
-    CASE(16)
-    CASE(32)
-    CASE(64)
-    default:
-      if (c % 4 == 0) backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, c, k, dz, dzs, 0, 0, 0, 0, scratch, 1, G, GP);
-      else backward(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, c, k, dz, dzs, 0, 0, 0, 0, scratch, 1, G, GP);
-  }
-#undef CASE
+#define SIMD(CC) backward4(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, 0, 0, 0, 0, scratch, 1, G, GP)
+#define SCALAR(CC) backward(dy, negate, y, hid, z, zs, dk, pk, idx, outer, len, inner, CC, k, dz, dzs, 0, 0, 0, 0, scratch, 1, G, GP)
+  DISPATCH(c)
+#undef SIMD
+#undef SCALAR
 }
 
 /* partials4 (lift_simd.h) for any C: the same sums with the scalar loops' order. */
@@ -119,23 +105,11 @@ __attribute__((export_name("lift_backward_partials")))
 void lift_backward_partials(const float *R hid, const float *R G, const float *R GP, const float *R z, int zs,
                             const int *R idx, int len, int inner, int c, int k, int b0, int b1, int total,
                             float *R part) {
-  if (c % 4 != 0) {
-    partials_scalar(hid, G, GP, z, zs, idx, len, inner, c, k, b0, b1, total, part);
-    return;
-  }
-#define CASE(CC) \
-  case CC: \
-    partials4(hid, G, GP, z, zs, idx, len, inner, CC, k, b0, b1, total, part); \
-    return;
-  switch (c) {
-    CASE(8)
-    CASE(16)
-    CASE(32)
-    CASE(64)
-    default:
-      partials4(hid, G, GP, z, zs, idx, len, inner, c, k, b0, b1, total, part);
-  }
-#undef CASE
+#define SIMD(CC) partials4(hid, G, GP, z, zs, idx, len, inner, CC, k, b0, b1, total, part)
+#define SCALAR(CC) partials_scalar(hid, G, GP, z, zs, idx, len, inner, CC, k, b0, b1, total, part)
+  DISPATCH(c)
+#undef SIMD
+#undef SCALAR
 }
 
 __attribute__((export_name("lift_backward_fold")))

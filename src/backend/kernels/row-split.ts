@@ -35,8 +35,10 @@ export function runRowSplit(
 /** Positions per block of the backward's weight-gradient sums (FLUSH_ROWS in native/lift_scalar.h). */
 const FLUSH_POSITIONS = 256;
 
-/** What a split backward call needs besides its per-row arguments. */
-export interface SplitBackward {
+/** A backward call: its entry points and arguments. */
+export interface Backward {
+  /** The one-call entry point (`…_backward`: the per-row arguments, then ddk, ddb, dpk, dpb and scratch). */
+  entry: HelperEntry;
   /** The per-row entry point (`…_backward_rows`), its arguments (G, GP and scratch are appended) and the index of `outer` in them. */
   rowsEntry: HelperEntry;
   rowArgs: RowArg[];
@@ -53,8 +55,26 @@ export interface SplitBackward {
   zs: number;
   idx: number;
   grads: [number, number, number, number];
-  /** Scratch floats of the per-row part (per part). */
+  /** Scratch floats of the backward (of each part, split). */
   rowScratch: number;
+}
+
+/**
+ * Runs a backward call: as one call where it is not split (see partsFor), else split between the
+ * threads by {@link runSplitBackward}; the floats are the same either way.
+ */
+export function runBackward(backend: WasmBackendLike, b: Backward): void {
+  const parts = partsFor(backend, b.outer, b.outer * b.len * b.inner);
+  if (parts.length > 1) {
+    runSplitBackward(backend, parts, b);
+    return;
+  }
+  const scratch = backend.makeOutput([b.rowScratch], 'float32');
+  try {
+    runRowSplit(backend, b.entry, parts, [...b.rowArgs, ...b.grads, backend.dataIdMap.get(scratch.dataId)!.memoryOffset], b.outerArg);
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
 }
 
 /**
@@ -64,7 +84,7 @@ export interface SplitBackward {
  * in which the one call sums them) by `lift_backward_partials`, split along the blocks; then
  * `lift_backward_fold` adds the block sums in order, as the one call does.
  */
-export function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: SplitBackward): void {
+function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: Backward): void {
   const elements = b.outer * b.len * b.inner;
   const positions = elements / b.c;
   const blocks = Math.floor(positions / FLUSH_POSITIONS) + 1;
