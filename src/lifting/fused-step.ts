@@ -72,8 +72,8 @@ function filterOp(r: tf.Tensor4D, axis: LiftAxis, padMode: PadMode, step: 'predi
     const idx = tf.tensor1d(padIndexMap(geo.len, (k - 1) / 2, padMode), 'int32');
     const pk2 = tf.reshape(pk, [c, c]);
     const inputs: tf.NamedTensorMap = step === 'predict' ? { x: z, dk, db, pk: pk2, pb, idx } : { x: r, d: z, dk, db, pk: pk2, pb, idx };
-    const [hid, y, out] = forwards?.replay(step, geo.shape, dk) ?? (tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[]);
-    forwards?.record([hid, y, out]);
+    const run = () => tf.engine().runKernel(LIFT_STEP, inputs, attrs) as tf.Tensor[];
+    const [hid, y, out] = forwards ? forwards.forward(step, geo.shape, dk, run) : run();
     save([z, hid, y, dk, pk2, idx]);
     const gradFunc = (g: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [zs, hids, ys, dks, pk2s, idxs] = saved;
@@ -109,25 +109,18 @@ class StepForwards {
   private replaying = false;
 
   /**
-   * Record pass: keeps hid and y (the kernel's own tensors, which the op does not return) and a
-   * clone of `out` (the op's value, which belongs to the caller).
+   * The step kernel's [hid, y, out] for this call: in the record pass computed by `run` and kept
+   * (hid and y, which the op does not return, as they are; a clone of `out`, the op's value, which
+   * belongs to the caller); in the replay pass the recorded ones (a fresh clone of `out`: the op's
+   * value must be a tensor of its own). Calls match by step, band shape and the filter's depthwise
+   * kernel tensor.
    */
-  record([hid, y, out]: tf.Tensor[]): void {
-    if (!this.replaying) this.log.push({ key: this.pending, outs: [tf.keep(hid), tf.keep(y), tf.keep(tf.clone(out))] });
-  }
-
-  private pending = '';
-
-  /**
-   * In the replay pass, the recorded outputs of this call (a fresh clone of `out`: the op's value
-   * must be a tensor of its own); in the record pass, null. Calls match by step, band shape and
-   * the filter's depthwise kernel tensor.
-   */
-  replay(step: string, shape: number[], dk: tf.Tensor): tf.Tensor[] | null {
+  forward(step: string, shape: number[], dk: tf.Tensor, run: () => tf.Tensor[]): tf.Tensor[] {
     const key = `${step} [${shape.join(',')}] dk#${dk.id}`;
     if (!this.replaying) {
-      this.pending = key;
-      return null;
+      const [hid, y, out] = run();
+      this.log.push({ key, outs: [tf.keep(hid), tf.keep(y), tf.keep(tf.clone(out))] });
+      return [hid, y, out];
     }
     const entry = this.log[this.next++];
     if (entry?.key !== key) throw new Error(`liftpool: the second lifting pass asked for ${key}, the first recorded ${entry?.key ?? 'nothing more'}`);
