@@ -46,16 +46,18 @@ test('thread count: the free cores by default, LIFTPOOL_WASM_THREADS or the opti
   assert.throws(() => wasmThreadCount(0, {}), /expected a positive integer, got threads: 0/);
 });
 
-test('2 threads: the filter and step kernels run on the shared memory, split with a helper thread (step kernels bit-equal to the split path), filter gradients and 3 training steps bit-equal to 1 thread, and the process exits by itself', () => {
+test('2 threads: the filter and step kernels run on the shared memory, split with a helper thread (step kernels bit-equal to the split path), a helper\'s error reaches the caller, filter gradients and 3 training steps bit-equal to 1 thread, and the process exits by itself', () => {
   const child = (threads: number, env: Record<string, string> = {}) => {
     const out = runNode(['test/wasm-threads-child.ts'], threads, env).stdout.trim().split('\n').pop()!;
-    return JSON.parse(out) as { threads: number; splitCalls: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
+    return JSON.parse(out) as { threads: number; helperError: string; splitCalls: number; filterKernel: boolean; stepKernels: boolean; stepsBitEqual: boolean; values: Record<string, number[]> };
   };
   const one = child(1);
   const two = child(2);
   assert.equal(one.threads, 1);
   assert.equal(two.threads, 2);
   assert.equal(one.splitCalls, 0, 'one thread: no kernel call is split');
+  assert.equal(one.helperError, '', 'one thread: no helpers');
+  assert.match(two.helperError, /^liftpool helper threads: lift_backward_fold failed on a helper: .*out of bounds/, 'a helper\'s error reaches the caller');
   assert.ok(two.splitCalls > 0, 'two threads: the LiftPool kernels split their larger calls with a helper thread');
   assert.ok(one.filterKernel && two.filterKernel, 'the LiftPool filter kernels are registered with and without threads');
   assert.ok(one.stepKernels && two.stepKernels, 'the whole-lifting-step kernels run with and without threads');

@@ -20,11 +20,14 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 
 import { useBestBackend } from '../src/backend/index.js';
-import { LIFT_ODD_RESIDUAL, LIFT_STEP, liftFilterKernels, liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
+import { LIFT_ODD_RESIDUAL, LIFT_STEP, LIFT_STEP_GRAD, liftFilterKernels, liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import {
   CONSTRAINT_FORMS, PAD_MODES, liftDown1d, liftDown2d, liftWeightTensors, liftWeightsFromTensors,
   type ConstraintForm, type LiftAxis, type LiftStepWeights, type PadMode,
 } from '../src/lifting/index.js';
+import { setHeapWorkers } from '../src/backend/heap-workers.js';
+import { padIndexMap } from '../src/lifting/fused-filter.js';
+import { wasmMemory, type WasmBackendLike } from '../src/backend/wasm-module.js';
 import { randomStep, randomWeights2d } from './helpers.js';
 
 /** A constraint form, or none (`losses: false`). */
@@ -244,6 +247,40 @@ describe('whole-lifting-step kernels (wasm)', () => {
     assert.equal(await launches(down1d('detached')), 2);
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([x, ...liftWeightTensors(w), ...stepTensors(w1)]);
+  });
+
+  test('a kernel call that fails half-way (a helper thread failed) frees its outputs; later calls work', () => {
+    // A fake set of helper threads on the backend's memory that throws on every split call.
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const memory = wasmMemory(backend);
+    const [n, h, wd, c, k] = [4, 16, 16, 8, 5];
+    const attrs = { outer: n * h, len: wd / 2, inner: c, step: 'predict', shape: [n, h, wd / 2, c] };
+    const x = tf.randomNormal([n, h, wd / 2, 2 * c], 0, 1, 'float32', 8);
+    const dk = tf.randomNormal([1, k, c, 1], 0, 0.3, 'float32', 9);
+    const db = tf.zeros([c]);
+    const pk = tf.randomNormal([c, c], 0, 0.3, 'float32', 10);
+    const idx = tf.tensor1d(padIndexMap(wd / 2, (k - 1) / 2, 'reflect'), 'int32');
+    const g = tf.randomNormal(attrs.shape, 0, 1, 'float32', 11);
+    const forward = () => tf.engine().runKernel(LIFT_STEP, { x, dk, db, pk, pb: db, idx }, attrs) as tf.Tensor[];
+    const backward = (y: tf.Tensor, hid: tf.Tensor) => tf.engine().runKernel(LIFT_STEP_GRAD, { g, y, hid, x, dk, pk, idx }, attrs) as tf.Tensor[];
+    const [hid, y, out] = forward();
+    const expected = backward(y, hid);
+    let calls = 0;
+    setHeapWorkers(memory, { count: 1, run(entry) { calls++; throw new Error(`${entry} failed on a helper: boom`); } });
+    const numTensors = tf.memory().numTensors;
+    const numDataIds = tf.engine().backend.numDataIds();
+    try {
+      assert.throws(forward, /lift_step_forward failed on a helper: boom/);
+      assert.throws(() => backward(y, hid), /lift_step_backward_rows failed on a helper: boom/);
+      assert.equal(calls, 2, 'both calls were split');
+      assert.equal(tf.memory().numTensors, numTensors, 'no tensor left behind');
+      assert.equal(tf.engine().backend.numDataIds(), numDataIds, 'no kernel output buffer left behind');
+    } finally {
+      setHeapWorkers(memory, null);
+    }
+    const again = backward(y, hid);
+    again.forEach((t, i) => assert.deepEqual(Array.from(t.dataSync()), Array.from(expected[i].dataSync()), `gradient #${i} after the failure`));
+    tf.dispose([x, dk, db, pk, idx, g, hid, y, out, ...expected, ...again]);
   });
 
   test('the kernels reject inputs that do not fit', () => {

@@ -3,14 +3,16 @@
  * the thread count from LIFTPOOL_WASM_THREADS, prints one JSON line with the LiftPool filter's
  * output and gradients (SIMD and scalar channel paths, both axes), whether the whole-lifting-step
  * kernels run and give liftDown2d gradients bit-equal to the split path, how many LiftPool kernel
- * calls were split between threads (helper threads, src/backend/heap-workers.ts), and three Adam steps of
+ * calls were split between threads (helper threads, src/backend/heap-workers.ts), the error of a chunk
+ * made to fail on a helper, and three Adam steps of
  * the tiny LiftPool CNN (losses and final weights). It never calls process.exit: the test checks that the
  * process ends by itself.
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { backendInfo, useBestBackend } from '../src/backend/index.js';
-import { heapWorkerStats } from '../src/backend/heap-workers.js';
+import { heapWorkers, heapWorkerStats } from '../src/backend/heap-workers.js';
+import { wasmMemory, type WasmBackendLike } from '../src/backend/wasm-module.js';
 import { liftStepKernels, setLiftStepKernels } from '../src/backend/lift-filter-dispatch.js';
 import { liftFilter } from '../src/lifting/filter.js';
 import { liftDown2d, liftWeightsFromTensors, liftWeightTensors } from '../src/lifting/index.js';
@@ -19,6 +21,20 @@ import { randomFilter, randomWeights2d } from './helpers.js';
 
 await useBestBackend('wasm');
 const values: Record<string, number[]> = {};
+
+// A chunk that traps on a helper (an out-of-bounds heap offset) while the calling thread sleeps
+// through its own: the call throws with the helper's error, and the helpers stay in service (the
+// runs below use them and must still equal one thread).
+let helperError = '';
+const workers = heapWorkers(wasmMemory(tf.backend() as unknown as WasmBackendLike));
+if (workers) {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    workers.run('lift_backward_fold', Array.from({ length: 8 }, () => [-16, 1, 4, 1, -16, -16, -16, -16]), () => void Atomics.wait(nap, 0, 0, 200));
+  } catch (e) {
+    helperError = (e as Error).message;
+  }
+}
 
 // C = 6 on a larger input: split between threads with C not a multiple of 4 (the scalar loops).
 for (const [c, axis, n] of [[16, 'width', 4], [3, 'height', 4], [6, 'height', 12]] as const) {
@@ -67,4 +83,4 @@ for (let i = 0; i < 3; i++) losses.push((await model.trainOnBatch(x, y)) as numb
 values['tiny CNN losses'] = losses;
 model.getWeights().forEach((w, i) => (values[`tiny CNN weight #${i}`] = Array.from(w.dataSync())));
 
-console.log(JSON.stringify({ threads: backendInfo().threads, splitCalls: heapWorkerStats().splitCalls, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, stepKernels, stepsBitEqual, values }));
+console.log(JSON.stringify({ threads: backendInfo().threads, helperError, splitCalls: heapWorkerStats().splitCalls, filterKernel: tf.getKernel('LiftPoolFilter', 'wasm') != null, stepKernels, stepsBitEqual, values }));

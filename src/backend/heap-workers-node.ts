@@ -10,7 +10,9 @@
  *   control[0]: call sequence number (the caller bumps it; -1 asks the helpers to stop)
  *   control[1]: next chunk, (seq & 0x7fff) << 16 | index        control[2]: chunks finished
  *   control[3]: entry index (HELPER_ENTRIES)  control[4]: chunk count  control[5]: arguments per chunk
- *   control[6]: 1 if a chunk threw            control[8…]: the arguments, chunk by chunk
+ *   control[6]: 1 if a chunk threw            control[7]: bytes of the first helper error's message
+ *   control[8…]: the arguments, chunk by chunk
+ * The message itself (UTF-8) is in a second shared buffer, so a helper's error reaches the caller.
  *
  * The workers are unref'd and get no `execArgv` (like the backend's own pool workers, see
  * ./wasm-threads.ts), so they never keep a finished process alive and start without tsx.
@@ -23,9 +25,14 @@ const MAX_CHUNKS = 256;
 const ARGS_AT = 8;
 /** Chunks still running on helpers after this long are taken as lost. */
 const JOB_TIMEOUT_MS = 120_000;
+/** Bytes kept of a helper error's message. */
+const MESSAGE_BYTES = 1024;
 
-/** Takes and runs chunks of the current call until none is left (shared by the caller and the helpers). */
-const TAKE_CHUNKS = `(c, seq, run) => {
+/**
+ * Takes and runs chunks of the current call until none is left (shared by the caller and the
+ * helpers); the first chunk that throws sets control[6] and passes its error to `fail`.
+ */
+const TAKE_CHUNKS = `(c, seq, run, fail) => {
   const tag = (seq & 0x7fff) << 16;
   const n = c[4];
   const nargs = c[5];
@@ -36,8 +43,8 @@ const TAKE_CHUNKS = `(c, seq, run) => {
     const at = ${ARGS_AT} + (v & 0xffff) * nargs;
     try {
       run(c[3], Array.from(c.subarray(at, at + nargs)));
-    } catch {
-      c[6] = 1;
+    } catch (e) {
+      if (Atomics.compareExchange(c, 6, 0, 1) === 0) fail(e);
     }
     if (Atomics.add(c, 2, 1) + 1 === n) Atomics.notify(c, 2);
   }
@@ -46,29 +53,34 @@ const TAKE_CHUNKS = `(c, seq, run) => {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const takeChunks = ${TAKE_CHUNKS};
-parentPort.once('message', ({ module, memory, control, entries }) => {
+parentPort.once('message', ({ module, memory, control, message, entries }) => {
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
   const fns = entries.map((name) => exports[name]);
   const c = new Int32Array(control);
+  const text = new Uint8Array(message);
+  const fail = (e) => {
+    const { written } = new TextEncoder().encodeInto(String(e instanceof Error ? e.message : e), text);
+    Atomics.store(c, 7, written);
+  };
   parentPort.postMessage('ready');
   let seen = 0;
   for (;;) {
     Atomics.wait(c, 0, seen);
     seen = Atomics.load(c, 0);
     if (seen < 0) break;
-    takeChunks(c, seen, (entry, args) => fns[entry](...args));
+    takeChunks(c, seen, (entry, args) => fns[entry](...args), fail);
   }
 });
 `;
 
-const takeChunks = new Function(`return ${TAKE_CHUNKS}`)() as (c: Int32Array, seq: number, run: (entry: number, args: number[]) => void) => void;
+const takeChunks = new Function(`return ${TAKE_CHUNKS}`)() as (c: Int32Array, seq: number, run: (entry: number, args: number[]) => void, fail: (e: unknown) => void) => void;
 
-async function startHelper(module: object, memory: object, control: SharedArrayBuffer): Promise<Worker> {
+async function startHelper(module: object, memory: object, control: SharedArrayBuffer, message: SharedArrayBuffer): Promise<Worker> {
   const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
-    worker.postMessage({ module, memory, control, entries: HELPER_ENTRIES });
+    worker.postMessage({ module, memory, control, message, entries: HELPER_ENTRIES });
   });
   worker.unref();
   return worker;
@@ -83,7 +95,8 @@ async function startHelper(module: object, memory: object, control: SharedArrayB
 export async function startHeapWorkers(module: object, memory: object, count: number): Promise<HeapWorkers> {
   const control = new SharedArrayBuffer(4 * (ARGS_AT + MAX_CHUNKS * MAX_ARGS));
   const c = new Int32Array(control);
-  const started = await Promise.allSettled(Array.from({ length: count }, () => startHelper(module, memory, control)));
+  const message = new SharedArrayBuffer(MESSAGE_BYTES);
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startHelper(module, memory, control, message)));
   const helpers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   const stop = () => {
@@ -123,6 +136,7 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
       c[4] = n;
       c[5] = nargs;
       c[6] = 0;
+      c[7] = 0;
       chunks.forEach((a, i) => c.set(a, ARGS_AT + i * nargs));
       Atomics.store(c, 2, 0);
       Atomics.store(c, 1, (seq & 0x7fff) << 16);
@@ -136,7 +150,7 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
           ownError ??= e;
           throw e;
         }
-      });
+      }, () => {});
       for (let done = Atomics.load(c, 2); done < n; done = Atomics.load(c, 2)) {
         if (Atomics.wait(c, 2, done, JOB_TIMEOUT_MS) === 'timed-out') {
           retire();
@@ -144,7 +158,10 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
         }
       }
       if (ownError != null) throw ownError;
-      if (c[6] !== 0) throw new Error(`liftpool helper threads: ${entry} failed on a helper`);
+      if (c[6] !== 0) {
+        const why = new TextDecoder().decode(new Uint8Array(message).slice(0, Atomics.load(c, 7)));
+        throw new Error(`liftpool helper threads: ${entry} failed on a helper: ${why || 'unknown error'}`);
+      }
     },
   };
   setHeapWorkers(memory, workers);

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER_GRAD } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats, checkLiftFilterInputs, type LiftFilterAttrs } from './lift-filter.js';
-import { runBackward, type RowArg } from './row-split.js';
+import { freeOnThrow, runBackward, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 
@@ -29,12 +29,12 @@ export const liftFilterGradConfig: tf.KernelConfig = {
     const dpb = backend.makeOutput([c], 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
     const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
-    runBackward(backend, {
+    freeOnThrow(backend, [dz, ddk, ddb, dpk, dpb], () => runBackward(backend, {
       entry: 'lift_filter_backward', rowsEntry: 'lift_filter_backward_rows', outerArg: 7,
       rowArgs: [row(dy), row(y), row(hid), row(z), p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, row(dz)],
       outer: a.outer, len: a.len, inner: a.inner, c, k, hid: p(hid), z: p(z), zs: a.inner, idx: p(idx),
       grads: [p(ddk), p(ddb), p(dpk), p(dpb)], rowScratch: backwardScratchFloats(c, k),
-    });
+    }));
     return [dz, ddk, ddb, dpk, dpb];
   },
 };

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LIFT_FILTER } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
-import { partsFor, runRowSplit, type RowArg } from './row-split.js';
+import { freeOnThrow, partsFor, runRowSplit, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 /** Attributes of both filter kernels. */
@@ -88,7 +88,7 @@ export const liftFilterConfig: tf.KernelConfig = {
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
     const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
     const callArgs: RowArg[] = [row(z), p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, row(hid), row(y)];
-    runRowSplit(backend, 'lift_filter_forward', partsFor(backend, a.outer, size), callArgs, 6);
+    freeOnThrow(backend, [hid, y], () => runRowSplit(backend, 'lift_filter_forward', partsFor(backend, a.outer, size), callArgs, 6));
     return [hid, y];
   },
 };

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP_GRAD } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { backwardScratchFloats } from './lift-filter.js';
-import { runBackward, type RowArg } from './row-split.js';
+import { freeOnThrow, runBackward, type RowArg } from './row-split.js';
 import { checkLiftStepInputs, STEP_CODE, type LiftStepAttrs } from './lift-step.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
@@ -41,13 +41,13 @@ export const liftStepGradConfig: tf.KernelConfig = {
     const rowFloats = a.len * a.inner;
     const band = (t: tf.TensorInfo | null | undefined): RowArg => ({ at: p(t), rowFloats });
     const wide = (t: tf.TensorInfo | null | undefined): RowArg => ({ at: p(t), rowFloats: 2 * rowFloats });
-    runBackward(backend, {
+    freeOnThrow(backend, [dx, dd, ddk, ddb, dpk, dpb], () => runBackward(backend, {
       entry: 'lift_step_backward', rowsEntry: 'lift_step_backward_rows', outerArg: 10,
       rowArgs: [band(g), band(predict ? gs : null), band(predict ? gu : null), band(y), band(hid), wide(predict ? x : null), band(predict ? null : d),
         p(dk), p(pk), p(idx), a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], wide(dx), band(dd)],
       outer: a.outer, len: a.len, inner: a.inner, c, k, hid: p(hid), z: predict ? p(x) : p(d), zs: predict ? 2 * a.inner : a.inner, idx: p(idx),
       grads: [p(ddk), p(ddb), p(dpk), p(dpb)], rowScratch: backwardScratchFloats(c, k),
-    });
+    }));
     return [(dx ?? dd)!, ddk, ddb, dpk, dpb];
   },
 };

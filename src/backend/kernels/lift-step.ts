@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LIFT_STEP } from '../kernel-names.js';
 import { heapOffset, type WasmBackendLike } from '../wasm-module.js';
 import { checkFilterOperands, type SizedInput } from './lift-filter.js';
-import { partsFor, runRowSplit, type RowArg } from './row-split.js';
+import { freeOnThrow, partsFor, runRowSplit, type RowArg } from './row-split.js';
 import { attrsOf, inputsOf, WASM } from './shared.js';
 
 /** Attributes of the step kernels. */
@@ -70,7 +70,7 @@ export const liftStepConfig: tf.KernelConfig = {
     const band = (t: tf.TensorInfo | null): RowArg => ({ at: t == null ? 0 : p(t), rowFloats: a.len * a.inner });
     const callArgs: RowArg[] = [{ at: p(x), rowFloats: 2 * a.len * a.inner }, band(update ? d : null), p(dk), p(db), p(pk), p(pb), p(idx),
       a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], band(hid), band(y), band(out)];
-    runRowSplit(backend, 'lift_step_forward', partsFor(backend, a.outer, size), callArgs, 7);
+    freeOnThrow(backend, [hid, y, out], () => runRowSplit(backend, 'lift_step_forward', partsFor(backend, a.outer, size), callArgs, 7));
     return [hid, y, out];
   },
 };

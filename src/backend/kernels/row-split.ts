@@ -9,6 +9,20 @@
 import { heapWorkers, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
 import { wasmMemory, wasmModule, type WasmBackendLike } from '../wasm-module.js';
 
+/**
+ * Runs `run`, which fills `outputs` (made by the kernel with `makeOutput`, not yet handed to TF.js);
+ * when it throws (a helper thread failed, say), frees them before passing the error on, so a
+ * failed call leaves no buffer behind.
+ */
+export function freeOnThrow<T>(backend: WasmBackendLike, outputs: readonly ({ dataId: object } | null)[], run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    for (const t of outputs) if (t != null) backend.disposeData(t.dataId);
+    throw e;
+  }
+}
+
 /** One argument of an entry point: a plain int32, or a tensor's heap offset that moves with the rows (`rowFloats` per outer row). */
 export type RowArg = number | { at: number; rowFloats: number };
 
