@@ -12,32 +12,17 @@
 #   OUT=DIR     where the runs go (default runs/exp)
 #   SEEDS="0 1 2"  seeds; BACKBONES="vgg13 resnet18 mobilenetv2"; POOLS=max,avg,skip,blur,wavelet,lift
 #   COMMIT=1    after every finished seed of a step, copy the small result files into docs/results/exp
-#               (results.json, predictions.png, robustness JSON) and git-commit them
+#               (results.json, predictions.png, robustness JSON) and git-commit them (in $RESULTS_REPO if set)
+# The recipe itself is in scripts/experiments-recipe.sh; scripts/experiment-queue.sh runs single steps of
+# it in queues with a deadline (for sessions of known length).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LP=(node --import tsx src/cli/main.ts)
-OUT="${OUT:-runs/exp}"
+source scripts/experiments-recipe.sh   # LP, OUT, the recipe (CLS, ROB, SEG, SEG_EXTRA, SEG_VARIANTS), commit
 SEEDS="${SEEDS:-0 1 2}"
 BACKBONES="${BACKBONES:-vgg13 resnet18 mobilenetv2}"
 POOLS="${POOLS:-max,avg,skip,blur,wavelet,lift}"
 ABLATION="lift-ll,lift-lh,lift-hl,lift-hh"
 JOBS="${JOBS:-$(awk -v n="$(nproc)" '{ f = int(n - $1 + 0.5); print (f < 1 ? 1 : f) }' /proc/loadavg)}"
-
-# ---- the recipe (docs/experiments.md explains each number; the variables only exist for smoke tests) ----
-CLS=(--dataset "${DATASET:-fashion-mnist}" --width "${WIDTH:-0.25}" --batch-size 32 --lr 3e-3 --epochs "${EPOCHS:-15}" --train-limit "${TRAIN_LIMIT:-10000}")
-[ -n "${TEST_LIMIT:-}" ] && CLS+=(--test-limit "$TEST_LIMIT")   # default: the full 10000 test images
-ROB=(--test-limit "${ROB_LIMIT:-2000}" --seed 0 --quiet)
-SEG=(--task segment --dataset mnist --width 0.25 --batch-size 16 --lr 3e-3 --epochs "${SEG_EPOCHS:-24}")
-SEG_EXTRA=(--scene-size 32 --train-scenes "${SEG_TRAIN:-4000}" --test-scenes "${SEG_TEST:-500}" --depth 3)
-SEG_VARIANTS="max-maxunpool,max-bilinear,max-transposed,lift-liftup,blur-bilinear"
-
-commit() { # commit the small outputs of $OUT (when COMMIT=1)
-  [ "${COMMIT:-0}" = 1 ] || return 0
-  local dest=docs/results/exp
-  (cd "$OUT" && find . \( -name results.json -o -name predictions.png -o -path './robustness/*.json' -o -name table.md \) -print0) |
-    while IFS= read -r -d '' f; do mkdir -p "$dest/$(dirname "$f")"; cp "$OUT/$f" "$dest/$f"; done
-  git add "$dest" && { git diff --cached --quiet -- "$dest" || git commit -q -m "experiments: $1" -- "$dest"; }
-}
 
 sweep_cls() { # arch pools -- one sweep per seed, so results are committed seed by seed
   local arch=$1 pools=$2 s

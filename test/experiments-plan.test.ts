@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,4 +29,46 @@ test('docs/experiments.md quotes the hours that scripts/experiments.sh estimate 
   const total = /^total\s+([\d.]+)\s+([\d.]+)$/m.exec(r.stdout)!;
   assert.match(doc, new RegExp(`\\| \\*\\*total\\*\\* \\| 135 \\| \\*\\*${total[1].replace('.', '\\.')}\\*\\* \\|`));
   assert.equal(spawnSync('bash', ['-n', 'scripts/experiments.sh']).status, 0);
+});
+
+test('scripts/experiment-queue.sh: checks the queue files first, skips what is done or would end after --until, runs the rest and commits each result', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-queue-'));
+  try {
+    const out = join(dir, 'runs');
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'start');
+    writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1   # the tiny CNN\n\nrob tiny max 0 1\nrob tiny lift 0 1\nseg lift-liftup 0 100000\n');
+    writeFileSync(join(dir, 'bad.txt'), 'cls tiny max 0 1\ncls tiny max\n');
+    const run = (...args: string[]) => spawnSync('bash', ['scripts/experiment-queue.sh', ...args], {
+      cwd: root, encoding: 'utf8',
+      env: {
+        ...process.env, OUT: out, COMMIT: '1', RESULTS_REPO: repo, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t',
+        DATASET: 'mnist', EPOCHS: '1', TRAIN_LIMIT: '64', TEST_LIMIT: '32', ROB_LIMIT: '10',
+      },
+    });
+    const bad = run('--dry-run', join(dir, 'bad.txt'));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /bad\.txt:2: want 'cls ARCH POOL SEED MINUTES': cls tiny max/);
+    assert.match(run('--until', 'nonsense', join(dir, 'a.txt')).stderr, /--until: not a time: nonsense/);
+    const dry = run('--dry-run', '--until', '60 minutes', join(dir, 'a.txt'));
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.deepEqual(dry.stdout.trim().split('\n'), [
+      'a: would run: cls tiny max 0', 'a: would run: rob tiny max 0', 'a: skip (model not trained): rob tiny lift 0',
+      'a: skip (would end after --until): seg lift-liftup 0',
+    ]);
+    const real = run('--until', '60 minutes', join(dir, 'a.txt'));
+    assert.equal(real.status, 0, real.stderr);
+    const log = readFileSync(join(out, 'queue-a.log'), 'utf8');
+    assert.match(log, /done: cls tiny max 0[\s\S]*done: rob tiny max 0[\s\S]*skip \(model not trained\): rob tiny lift 0[\s\S]*skip \(would end after --until\): seg lift-liftup 0/);
+    assert.ok(existsSync(join(repo, 'docs/results/exp/cls-tiny/max/seed0/results.json')));
+    assert.ok(existsSync(join(repo, 'docs/results/exp/robustness/tiny/max-seed0.json')));
+    assert.deepEqual(git('log', '--format=%s').stdout.trim().split('\n'), ['experiments: rob tiny max 0', 'experiments: cls tiny max 0', 'start']);
+    const again = run('--dry-run', join(dir, 'a.txt'));
+    assert.match(again.stdout, /a: done already: cls tiny max 0\na: done already: rob tiny max 0\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

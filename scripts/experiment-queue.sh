@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Single steps of the experiment plan (scripts/experiments-recipe.sh) in queues that run side by side,
+# one process per queue (one queue per core), for a working session of known length: a step is
+# skipped when its output exists, and not started when it would end after --until, so no run is left
+# half-done when the session (and maybe the machine) ends. With COMMIT=1 every finished step's
+# result files are committed at once (see commit() in the recipe; RESULTS_REPO picks the checkout).
+#
+# Usage: scripts/experiment-queue.sh [--until TIME] [--dry-run] QUEUE_FILE...
+#   TIME: anything `date -d` reads (09:15, '2026-12-03 09:15', '90 minutes')
+#
+# A queue file has one step a line ('#' starts a comment); MINUTES is how long the step is expected to
+# take (with the other queues running beside it):
+#   cls ARCH POOL SEED MINUTES      train: $OUT/cls-ARCH/POOL/seedSEED (the classification recipe)
+#   rob ARCH POOL SEED MINUTES      robustness of that model: $OUT/robustness/ARCH/POOL-seedSEED.json
+#   seg VARIANT SEED MINUTES        segmentation: $OUT/segment/VARIANT/seedSEED
+# Each queue logs to $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run
+# prints what each queue would run or skip, and runs nothing. Every process runs one wasm thread.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/experiments-recipe.sh
+export LIFTPOOL_WASM_THREADS=1
+
+until_s=""
+dry=0
+queues=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --until) until_s="$(date -d "${2:-}" +%s 2>/dev/null)" || { echo "experiment-queue: --until: not a time: ${2:-}" >&2; exit 2; }; shift 2 ;;
+    --dry-run) dry=1; shift ;;
+    -*) echo "experiment-queue: unknown option $1" >&2; exit 2 ;;
+    *) [ -f "$1" ] || { echo "experiment-queue: no queue file $1" >&2; exit 2; }; queues+=("$1"); shift ;;
+  esac
+done
+[ ${#queues[@]} -gt 0 ] || { echo "usage: $0 [--until TIME] [--dry-run] QUEUE_FILE..." >&2; exit 2; }
+
+# The file a step writes last (it exists only when the step is done).
+output_of() {
+  case "$1" in
+    cls) echo "$OUT/cls-$2/$3/seed$4/results.json" ;;
+    rob) echo "$OUT/robustness/$2/$3-seed$4.json" ;;
+    seg) echo "$OUT/segment/$2/seed$3/results.json" ;;
+  esac
+}
+
+# Runs one step (its words as in the queue file, without MINUTES).
+run_step() {
+  case "$1" in
+    cls) "${LP[@]}" sweep "${CLS[@]}" --arch "$2" --pools "$3" --seeds "$4" --jobs 1 --out "$OUT/cls-$2" ;;
+    rob) mkdir -p "$OUT/robustness/$2"
+         "${LP[@]}" robustness --model "$OUT/cls-$2/$3/seed$4" "${ROB[@]}" --json "$(output_of "$@")" ;;
+    seg) "${LP[@]}" sweep "${SEG[@]}" --down-ups "$2" --seeds "$3" --jobs 1 --out "$OUT/segment" -- "${SEG_EXTRA[@]}" ;;
+  esac
+}
+
+# Checks every step of queue file $1; prints the first bad one and fails.
+validate() {
+  local line n=0
+  local -a w
+  while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    read -r -a w <<< "${line%%#*}"
+    [ ${#w[@]} -gt 0 ] || continue
+    case "${w[0]}" in
+      cls|rob) [ ${#w[@]} = 5 ] || { echo "experiment-queue: $1:$n: want '${w[0]} ARCH POOL SEED MINUTES': $line" >&2; return 2; } ;;
+      seg) [ ${#w[@]} = 4 ] || { echo "experiment-queue: $1:$n: want 'seg VARIANT SEED MINUTES': $line" >&2; return 2; } ;;
+      *) echo "experiment-queue: $1:$n: a step is cls, rob or seg: $line" >&2; return 2 ;;
+    esac
+    [[ "${w[${#w[@]}-1]}" =~ ^[0-9]+$ ]] || { echo "experiment-queue: $1:$n: MINUTES must be a whole number: $line" >&2; return 2; }
+  done < "$1"
+}
+
+# Runs the steps of queue file $1 in order.
+queue() {
+  local line kind minutes out words model
+  local -a w
+  local -A planned=() # --dry-run: the models this queue would train
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%%#*}"
+    read -r -a w <<< "$line"
+    [ ${#w[@]} -gt 0 ] || continue
+    kind="${w[0]}"
+    minutes="${w[${#w[@]}-1]}"
+    words="${w[*]:0:${#w[@]}-1}"
+    out="$(output_of "${w[@]}")"
+    if [ -f "$out" ]; then echo "done already: $words"; continue; fi
+    model="$OUT/cls-${w[1]}/${w[2]}/seed${w[3]}/results.json"
+    if [ "$kind" = rob ] && [ ! -f "$model" ] && [ -z "${planned[$model]:-}" ]; then echo "skip (model not trained): $words"; continue; fi
+    if [ -n "$until_s" ] && [ $(( $(date +%s) + 60 * minutes )) -gt "$until_s" ]; then echo "skip (would end after --until): $words"; continue; fi
+    if [ "$dry" = 1 ]; then echo "would run: $words"; [ "$kind" = cls ] && planned[$out]=1; continue; fi
+    echo "$(date +%T) start: $words"
+    if run_step "${w[@]:0:${#w[@]}-1}"; then
+      echo "$(date +%T) done: $words"
+      commit "$words" || true
+    else
+      echo "$(date +%T) failed: $words" >&2
+    fi
+  done < "$1"
+}
+
+for q in "${queues[@]}"; do validate "$q" || exit 2; done
+mkdir -p "$OUT"
+for q in "${queues[@]}"; do
+  name="$(basename "${q%.*}")"
+  if [ "$dry" = 1 ]; then sed "s/^/$name: /" <(queue "$q"); else queue "$q" > "$OUT/queue-$name.log" 2>&1 & fi
+done
+wait
