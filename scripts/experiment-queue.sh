@@ -13,8 +13,13 @@
 #   cls ARCH POOL SEED MINUTES      train: $OUT/cls-ARCH/POOL/seedSEED (the classification recipe)
 #   rob ARCH POOL SEED MINUTES      robustness of that model: $OUT/robustness/ARCH/POOL-seedSEED.json
 #   seg VARIANT SEED MINUTES        segmentation: $OUT/segment/VARIANT/seedSEED
+# A step also counts as done when its result is committed in docs/results/exp of $RESULTS_REPO (default:
+# this checkout), so the same queue files carry on where an earlier session, maybe on another machine,
+# stopped. (A model trained in an earlier session is not kept, so its robustness step is skipped: queue
+# each `rob` after its `cls`.) scripts/queues/ holds the rest of the plan as two such queues.
 # Each queue logs to $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run
-# prints what each queue would run or skip, and runs nothing. Every process runs one wasm thread.
+# prints what each queue would run or skip (each step taking its minutes), and runs nothing. Every
+# process runs one wasm thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/experiments-recipe.sh
@@ -74,6 +79,8 @@ queue() {
   local line kind minutes out words model
   local -a w
   local -A planned=() # --dry-run: the models this queue would train
+  local now                # --dry-run: when the step would start (the steps before it take their minutes)
+  now="$(date +%s)"
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%%#*}"
     read -r -a w <<< "$line"
@@ -82,11 +89,17 @@ queue() {
     minutes="${w[${#w[@]}-1]}"
     words="${w[*]:0:${#w[@]}-1}"
     out="$(output_of "${w[@]}")"
-    if [ -f "$out" ]; then echo "done already: $words"; continue; fi
+    if [ -f "$out" ] || [ -f "${RESULTS_REPO:-.}/docs/results/exp/${out#"$OUT"/}" ]; then echo "done already: $words"; continue; fi
     model="$OUT/cls-${w[1]}/${w[2]}/seed${w[3]}/results.json"
     if [ "$kind" = rob ] && [ ! -f "$model" ] && [ -z "${planned[$model]:-}" ]; then echo "skip (model not trained): $words"; continue; fi
-    if [ -n "$until_s" ] && [ $(( $(date +%s) + 60 * minutes )) -gt "$until_s" ]; then echo "skip (would end after --until): $words"; continue; fi
-    if [ "$dry" = 1 ]; then echo "would run: $words"; [ "$kind" = cls ] && planned[$out]=1; continue; fi
+    [ "$dry" = 1 ] || now="$(date +%s)"
+    if [ -n "$until_s" ] && [ $(( now + 60 * minutes )) -gt "$until_s" ]; then echo "skip (would end after --until): $words"; continue; fi
+    if [ "$dry" = 1 ]; then
+      echo "would run: $words"
+      now=$(( now + 60 * minutes ))
+      [ "$kind" = cls ] && planned[$out]=1
+      continue
+    fi
     echo "$(date +%T) start: $words"
     if run_step "${w[@]:0:${#w[@]}-1}"; then
       echo "$(date +%T) done: $words"

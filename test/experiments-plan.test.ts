@@ -40,7 +40,10 @@ test('scripts/experiment-queue.sh: checks the queue files first, skips what is d
     const git = (...args: string[]) => spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
     git('init', '-q');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'start');
-    writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1   # the tiny CNN\n\nrob tiny max 0 1\nrob tiny lift 0 1\nseg lift-liftup 0 100000\n');
+    writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1   # the tiny CNN\n\nrob tiny max 0 1\nrob tiny lift 0 1\nseg lift-liftup 0 100000\ncls tiny avg 0 1\n');
+    // A result committed by an earlier session (not in OUT): that step is done.
+    mkdirSync(join(repo, 'docs/results/exp/cls-tiny/avg/seed0'), { recursive: true });
+    writeFileSync(join(repo, 'docs/results/exp/cls-tiny/avg/seed0/results.json'), '{}');
     writeFileSync(join(dir, 'bad.txt'), 'cls tiny max 0 1\ncls tiny max\n');
     const run = (...args: string[]) => spawnSync('bash', ['scripts/experiment-queue.sh', ...args], {
       cwd: root, encoding: 'utf8',
@@ -57,12 +60,16 @@ test('scripts/experiment-queue.sh: checks the queue files first, skips what is d
     assert.equal(dry.status, 0, dry.stderr);
     assert.deepEqual(dry.stdout.trim().split('\n'), [
       'a: would run: cls tiny max 0', 'a: would run: rob tiny max 0', 'a: skip (model not trained): rob tiny lift 0',
-      'a: skip (would end after --until): seg lift-liftup 0',
+      'a: skip (would end after --until): seg lift-liftup 0', 'a: done already: cls tiny avg 0',
     ]);
+    // The dry run lets each step take its minutes: the second 40-minute step would end after the hour.
+    writeFileSync(join(dir, 'b.txt'), 'cls tiny max 1 40\ncls tiny max 2 40\nrob tiny max 2 5\n');
+    assert.equal(run('--dry-run', '--until', '60 minutes', join(dir, 'b.txt')).stdout,
+      'b: would run: cls tiny max 1\nb: skip (would end after --until): cls tiny max 2\nb: skip (model not trained): rob tiny max 2\n');
     const real = run('--until', '60 minutes', join(dir, 'a.txt'));
     assert.equal(real.status, 0, real.stderr);
     const log = readFileSync(join(out, 'queue-a.log'), 'utf8');
-    assert.match(log, /done: cls tiny max 0[\s\S]*done: rob tiny max 0[\s\S]*skip \(model not trained\): rob tiny lift 0[\s\S]*skip \(would end after --until\): seg lift-liftup 0/);
+    assert.match(log, /done: cls tiny max 0[\s\S]*done: rob tiny max 0[\s\S]*skip \(model not trained\): rob tiny lift 0[\s\S]*skip \(would end after --until\): seg lift-liftup 0\ndone already: cls tiny avg 0/);
     assert.ok(existsSync(join(repo, 'docs/results/exp/cls-tiny/max/seed0/results.json')));
     assert.ok(existsSync(join(repo, 'docs/results/exp/robustness/tiny/max-seed0.json')));
     assert.deepEqual(git('log', '--format=%s').stdout.trim().split('\n'), ['experiments: rob tiny max 0', 'experiments: cls tiny max 0', 'start']);
