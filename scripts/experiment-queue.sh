@@ -17,10 +17,12 @@
 # this checkout), so the same queue files carry on where an earlier session, maybe on another machine,
 # stopped. (A model trained in an earlier session is not kept, so its robustness step is skipped: queue
 # each `rob` after its `cls`.) scripts/queues/ holds the rest of the plan as two such queues.
-# Each queue logs to $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run
+# Queue files are found from the current directory; OUT and RESULTS_REPO, when relative, from the
+# repository root (where the script runs, as scripts/experiments.sh does). Each queue logs to $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run
 # prints what each queue would run or skip (each step taking its minutes), and runs nothing. Every
 # process runs one wasm thread.
 set -euo pipefail
+here="$PWD"
 cd "$(dirname "$0")/.."
 source scripts/experiments-recipe.sh
 export LIFTPOOL_WASM_THREADS=1
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
     --until) until_s="$(date -d "${2:-}" +%s 2>/dev/null)" || { echo "experiment-queue: --until: not a time: ${2:-}" >&2; exit 2; }; shift 2 ;;
     --dry-run) dry=1; shift ;;
     -*) echo "experiment-queue: unknown option $1" >&2; exit 2 ;;
-    *) [ -f "$1" ] || { echo "experiment-queue: no queue file $1" >&2; exit 2; }; queues+=("$1"); shift ;;
+    *) q="$1"; [[ "$q" = /* ]] || q="$here/$q"
+       [ -f "$q" ] || { echo "experiment-queue: no queue file $1" >&2; exit 2; }; queues+=("$q"); shift ;;
   esac
 done
 [ ${#queues[@]} -gt 0 ] || { echo "usage: $0 [--until TIME] [--dry-run] QUEUE_FILE..." >&2; exit 2; }
@@ -70,7 +73,7 @@ validate() {
       seg) [ ${#w[@]} = 4 ] || { echo "experiment-queue: $1:$n: want 'seg VARIANT SEED MINUTES': $line" >&2; return 2; } ;;
       *) echo "experiment-queue: $1:$n: a step is cls, rob or seg: $line" >&2; return 2 ;;
     esac
-    [[ "${w[${#w[@]}-1]}" =~ ^[0-9]+$ ]] || { echo "experiment-queue: $1:$n: MINUTES must be a whole number: $line" >&2; return 2; }
+    [[ "${w[${#w[@]}-1]}" =~ ^(0|[1-9][0-9]*)$ ]] || { echo "experiment-queue: $1:$n: MINUTES must be a whole number (no leading zero): $line" >&2; return 2; }
   done < "$1"
 }
 
@@ -101,7 +104,7 @@ queue() {
       continue
     fi
     echo "$(date +%T) start: $words"
-    if run_step "${w[@]:0:${#w[@]}-1}"; then
+    if run_step "${w[@]:0:${#w[@]}-1}" < /dev/null; then
       echo "$(date +%T) done: $words"
       commit "$words" || true
     else
@@ -112,8 +115,38 @@ queue() {
 
 for q in "${queues[@]}"; do validate "$q" || exit 2; done
 mkdir -p "$OUT"
+if [ "$dry" = 1 ]; then
+  for q in "${queues[@]}"; do name="$(basename "${q%.*}")"; sed "s/^/$name: /" <(queue "$q"); done
+  exit 0
+fi
+# Ctrl-C or SIGTERM stops every queue and its running step (a training run writes its checkpoint
+# on SIGTERM and resumes from it next time).
+tree() { local c; for c in $(pgrep -P "$1"); do tree "$c"; done; echo "$1"; }
+stop() {
+  trap - INT TERM
+  local all=() p
+  for p in "${pids[@]}"; do all+=($(tree "$p")); done
+  kill -TERM "${all[@]}" 2>/dev/null || true
+  wait || true
+  # The steps' own processes are not this shell's children: wait (up to 2 minutes) until they have
+  # written their checkpoints and exited.
+  local i alive
+  for i in $(seq 1 600); do
+    alive=()
+    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+    [ ${#alive[@]} -gt 0 ] || break
+    sleep 0.2
+  done
+  [ ${#alive[@]} = 0 ] || echo "experiment-queue: still running after 2 minutes: ${alive[*]}" >&2
+  echo "experiment-queue: stopped" >&2
+  exit 130
+}
+trap stop INT TERM
+pids=()
 for q in "${queues[@]}"; do
-  name="$(basename "${q%.*}")"
-  if [ "$dry" = 1 ]; then sed "s/^/$name: /" <(queue "$q"); else queue "$q" > "$OUT/queue-$name.log" 2>&1 & fi
+  queue "$q" > "$OUT/queue-$(basename "${q%.*}").log" 2>&1 &
+  pids+=($!)
 done
-wait
+rc=0
+for p in "${pids[@]}"; do wait "$p" || rc=1; done
+exit "$rc"

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,33 @@ test('scripts/experiment-queue.sh: checks the queue files first, skips what is d
     assert.deepEqual(git('log', '--format=%s').stdout.trim().split('\n'), ['experiments: rob tiny max 0', 'experiments: cls tiny max 0', 'start']);
     const again = run('--dry-run', join(dir, 'a.txt'));
     assert.match(again.stdout, /a: done already: cls tiny max 0\na: done already: rob tiny max 0\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('scripts/experiment-queue.sh: SIGTERM stops the queues and their running step, which checkpoints; nothing is left running', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liftpool-queue-stop-'));
+  try {
+    const out = join(dir, 'runs');
+    writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1\n');
+    const child = spawn('bash', ['scripts/experiment-queue.sh', join(dir, 'a.txt')], {
+      cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, OUT: out, DATASET: 'mnist', EPOCHS: '200', TRAIN_LIMIT: '128', TEST_LIMIT: '32' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const checkpoint = join(out, 'cls-tiny/max/seed0/checkpoint/state.json');
+    for (let i = 0; i < 600 && !existsSync(checkpoint); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(checkpoint), 'the run wrote its first epoch checkpoint');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 130);
+    assert.match(stderr, /experiment-queue: stopped/);
+    const left = spawnSync('pgrep', ['-f', out], { encoding: 'utf8' });
+    assert.equal(left.stdout.trim(), '', 'no process of the queue is left');
+    assert.ok(!existsSync(join(out, 'cls-tiny/max/seed0/results.json')), 'the run did not finish');
+    assert.match(readFileSync(join(out, 'queue-a.log'), 'utf8'), /start: cls tiny max 0/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

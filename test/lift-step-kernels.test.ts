@@ -25,7 +25,7 @@ import {
   CONSTRAINT_FORMS, PAD_MODES, liftDown1d, liftDown2d, liftWeightTensors, liftWeightsFromTensors,
   type ConstraintForm, type LiftAxis, type LiftStepWeights, type PadMode,
 } from '../src/lifting/index.js';
-import { setHeapWorkers } from '../src/backend/heap-workers.js';
+import { heapWorkers, setHeapWorkers } from '../src/backend/heap-workers.js';
 import { padIndexMap } from '../src/lifting/fused-filter.js';
 import { wasmMemory, type WasmBackendLike } from '../src/backend/wasm-module.js';
 import { randomStep, randomWeights2d } from './helpers.js';
@@ -266,6 +266,7 @@ describe('whole-lifting-step kernels (wasm)', () => {
     const [hid, y, out] = forward();
     const expected = backward(y, hid);
     let calls = 0;
+    const real = heapWorkers(memory); // helper threads of a threaded build, restored afterwards
     setHeapWorkers(memory, { count: 1, run(entry) { calls++; throw new Error(`${entry} failed on a helper: boom`); } });
     const numTensors = tf.memory().numTensors;
     const numDataIds = tf.engine().backend.numDataIds();
@@ -276,7 +277,7 @@ describe('whole-lifting-step kernels (wasm)', () => {
       assert.equal(tf.memory().numTensors, numTensors, 'no tensor left behind');
       assert.equal(tf.engine().backend.numDataIds(), numDataIds, 'no kernel output buffer left behind');
     } finally {
-      setHeapWorkers(memory, null);
+      setHeapWorkers(memory, real);
     }
     const again = backward(y, hid);
     again.forEach((t, i) => assert.deepEqual(Array.from(t.dataSync()), Array.from(expected[i].dataSync()), `gradient #${i} after the failure`));

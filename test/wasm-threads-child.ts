@@ -30,7 +30,7 @@ const workers = heapWorkers(wasmMemory(tf.backend() as unknown as WasmBackendLik
 if (workers) {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   try {
-    workers.run('lift_backward_fold', Array.from({ length: 8 }, () => [-16, 1, 4, 1, -16, -16, -16, -16]), () => void Atomics.wait(nap, 0, 0, 200));
+    workers.run('lift_backward_fold', Array.from({ length: 8 }, () => [-16, 1, 4, 1, -16, -16, -16, -16]), () => void Atomics.wait(nap, 0, 0, 500));
   } catch (e) {
     helperError = (e as Error).message;
   }

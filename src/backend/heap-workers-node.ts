@@ -18,7 +18,7 @@
  * ./wasm-threads.ts), so they never keep a finished process alive and start without tsx.
  */
 import { Worker } from 'node:worker_threads';
-import { HELPER_ENTRIES, setHeapWorkers, type HeapWorkers } from './heap-workers.js';
+import { HELPER_ENTRIES, HelpersLostError, setHeapWorkers, type HeapWorkers } from './heap-workers.js';
 
 const MAX_ARGS = 32;
 const MAX_CHUNKS = 256;
@@ -44,7 +44,11 @@ const TAKE_CHUNKS = `(c, seq, run, fail) => {
     try {
       run(c[3], Array.from(c.subarray(at, at + nargs)));
     } catch (e) {
-      if (Atomics.compareExchange(c, 6, 0, 1) === 0) fail(e);
+      try {
+        if (Atomics.compareExchange(c, 6, 0, 1) === 0) fail(e);
+      } catch {
+        // the call fails all the same (control[6] is set); only its message is lost
+      }
     }
     if (Atomics.add(c, 2, 1) + 1 === n) Atomics.notify(c, 2);
   }
@@ -154,7 +158,7 @@ export async function startHeapWorkers(module: object, memory: object, count: nu
       for (let done = Atomics.load(c, 2); done < n; done = Atomics.load(c, 2)) {
         if (Atomics.wait(c, 2, done, JOB_TIMEOUT_MS) === 'timed-out') {
           retire();
-          throw new Error(`liftpool helper threads: chunks of ${entry} did not finish in ${JOB_TIMEOUT_MS / 1000} s; the helpers are stopped`);
+          throw new HelpersLostError(`liftpool helper threads: chunks of ${entry} did not finish in ${JOB_TIMEOUT_MS / 1000} s; the helpers are stopped`);
         }
       }
       if (ownError != null) throw ownError;

@@ -87,8 +87,10 @@ export const liftFilterConfig: tf.KernelConfig = {
     const y = backend.makeOutput(z.shape, 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
     const row = (t: tf.TensorInfo): RowArg => ({ at: p(t), rowFloats: a.len * a.inner });
-    const callArgs: RowArg[] = [row(z), p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, row(hid), row(y)];
-    freeOnThrow(backend, [hid, y], () => runRowSplit(backend, 'lift_filter_forward', partsFor(backend, a.outer, size), callArgs, 6));
+    freeOnThrow(backend, [hid, y], () => {
+      const callArgs: RowArg[] = [row(z), p(dk), p(db), p(pk), p(pb), p(idx), a.outer, a.len, a.inner, c, k, row(hid), row(y)];
+      runRowSplit(backend, 'lift_filter_forward', partsFor(backend, a.outer, size), callArgs, 6);
+    });
     return [hid, y];
   },
 };

@@ -68,9 +68,11 @@ export const liftStepConfig: tf.KernelConfig = {
     const out = backend.makeOutput(a.shape, 'float32');
     const p = (t: tf.TensorInfo) => heapOffset(backend, t);
     const band = (t: tf.TensorInfo | null): RowArg => ({ at: t == null ? 0 : p(t), rowFloats: a.len * a.inner });
-    const callArgs: RowArg[] = [{ at: p(x), rowFloats: 2 * a.len * a.inner }, band(update ? d : null), p(dk), p(db), p(pk), p(pb), p(idx),
-      a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], band(hid), band(y), band(out)];
-    freeOnThrow(backend, [hid, y, out], () => runRowSplit(backend, 'lift_step_forward', partsFor(backend, a.outer, size), callArgs, 7));
+    freeOnThrow(backend, [hid, y, out], () => {
+      const callArgs: RowArg[] = [{ at: p(x), rowFloats: 2 * a.len * a.inner }, band(update ? d : null), p(dk), p(db), p(pk), p(pb), p(idx),
+        a.outer, a.len, a.inner, c, k, STEP_CODE[a.step], band(hid), band(y), band(out)];
+      runRowSplit(backend, 'lift_step_forward', partsFor(backend, a.outer, size), callArgs, 7);
+    });
     return [hid, y, out];
   },
 };

@@ -6,19 +6,20 @@
  * A backward call also sums weight gradients over all rows: split, it runs in two phases that give
  * the one call's floats (see runSplitBackward), so results do not depend on the thread count.
  */
-import { heapWorkers, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
+import { heapWorkers, helpersLost, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
 import { wasmMemory, wasmModule, type WasmBackendLike } from '../wasm-module.js';
 
 /**
  * Runs `run`, which fills `outputs` (made by the kernel with `makeOutput`, not yet handed to TF.js);
  * when it throws (a helper thread failed, say), frees them before passing the error on, so a
- * failed call leaves no buffer behind.
+ * failed call leaves no buffer behind. Not when helpers may still write into them (their chunks
+ * timed out): those buffers are left allocated, a leak rather than memory reused under a writer.
  */
 export function freeOnThrow<T>(backend: WasmBackendLike, outputs: readonly ({ dataId: object } | null)[], run: () => T): T {
   try {
     return run();
   } catch (e) {
-    for (const t of outputs) if (t != null) backend.disposeData(t.dataId);
+    if (!helpersLost(e)) for (const t of outputs) if (t != null) backend.disposeData(t.dataId);
     throw e;
   }
 }
@@ -84,11 +85,8 @@ export function runBackward(backend: WasmBackendLike, b: Backward): void {
     return;
   }
   const scratch = backend.makeOutput([b.rowScratch], 'float32');
-  try {
-    runRowSplit(backend, b.entry, parts, [...b.rowArgs, ...b.grads, backend.dataIdMap.get(scratch.dataId)!.memoryOffset], b.outerArg);
-  } finally {
-    backend.disposeData(scratch.dataId);
-  }
+  freeOnThrow(backend, [scratch], () => runRowSplit(backend, b.entry, parts, [...b.rowArgs, ...b.grads, backend.dataIdMap.get(scratch.dataId)!.memoryOffset], b.outerArg));
+  backend.disposeData(scratch.dataId);
 }
 
 /**
@@ -104,7 +102,7 @@ function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: Backwar
   const blocks = Math.floor(positions / FLUSH_POSITIONS) + 1;
   const per = b.c * b.c + b.k * b.c + 2 * b.c;
   const tmp = backend.makeOutput([2 * elements + parts.length * b.rowScratch + blocks * per], 'float32');
-  try {
+  freeOnThrow(backend, [tmp], () => {
     const G = backend.dataIdMap.get(tmp.dataId)!.memoryOffset;
     const GP = G + 4 * elements;
     const scratch0 = GP + 4 * elements;
@@ -116,7 +114,6 @@ function runSplitBackward(backend: WasmBackendLike, parts: RowPart[], b: Backwar
     const argsOf = (p: RowPart) => [b.hid, G, GP, b.z, b.zs, b.idx, b.len, b.inner, b.c, b.k, p.o0, p.o1, positions, partials];
     runParts(wasmMemory(backend), 'lift_backward_partials', blockParts, argsOf, (a) => m.lift_backward_partials(...a));
     m.lift_backward_fold(partials, blocks, b.c, b.k, ...b.grads);
-  } finally {
-    backend.disposeData(tmp.dataId);
-  }
+  });
+  backend.disposeData(tmp.dataId);
 }
