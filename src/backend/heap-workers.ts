@@ -51,9 +51,7 @@ export function heapWorkers(memory: object): HeapWorkers | null {
  * The error of a split call whose helper chunks did not finish: a helper may still be writing into
  * the call's buffers, so they must not be freed (or reused) after it ({@link helpersLost}).
  */
-export class HelpersLostError extends Error {
-  readonly helpersLost = true;
-}
+export class HelpersLostError extends Error {}
 
 /** Whether `e` says that helper threads may still write into the failed call's buffers. */
 export function helpersLost(e: unknown): boolean {
