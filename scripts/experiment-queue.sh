@@ -50,13 +50,14 @@ output_of() {
   esac
 }
 
-# Runs one step (its words as in the queue file, without MINUTES).
+# Runs one step (its words as in the queue file, without MINUTES) in place of the calling (sub)shell,
+# so that the step's pid is that of its command, which stops its own children on SIGTERM.
 run_step() {
   case "$1" in
-    cls) "${LP[@]}" sweep "${CLS[@]}" --arch "$2" --pools "$3" --seeds "$4" --jobs 1 --out "$OUT/cls-$2" ;;
+    cls) exec "${LP[@]}" sweep "${CLS[@]}" --arch "$2" --pools "$3" --seeds "$4" --jobs 1 --out "$OUT/cls-$2" ;;
     rob) mkdir -p "$OUT/robustness/$2"
-         "${LP[@]}" robustness --model "$OUT/cls-$2/$3/seed$4" "${ROB[@]}" --json "$(output_of "$@")" ;;
-    seg) "${LP[@]}" sweep "${SEG[@]}" --down-ups "$2" --seeds "$3" --jobs 1 --out "$OUT/segment" -- "${SEG_EXTRA[@]}" ;;
+         exec "${LP[@]}" robustness --model "$OUT/cls-$2/$3/seed$4" "${ROB[@]}" --json "$(output_of "$@")" ;;
+    seg) exec "${LP[@]}" sweep "${SEG[@]}" --down-ups "$2" --seeds "$3" --jobs 1 --out "$OUT/segment" -- "${SEG_EXTRA[@]}" ;;
   esac
 }
 
@@ -77,6 +78,25 @@ validate() {
   done < "$1"
 }
 
+# The process $1 and all its descendants, deepest first.
+tree() { local c; for c in $(pgrep -P "$1"); do tree "$c"; done; echo "$1"; }
+
+# Sends SIGTERM to the process $1 only (a sweep passes it on to its training run, which then writes a
+# checkpoint; a second signal would make the run quit without one) and waits, up to 2 minutes, until
+# $1 and all its descendants have exited.
+stop_step() {
+  local i p all alive=()
+  all=($(tree "$1"))
+  kill -TERM "$1" 2>/dev/null || true
+  for i in $(seq 1 600); do
+    alive=()
+    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+    [ ${#alive[@]} -gt 0 ] || return 0
+    sleep 0.2
+  done
+  echo "experiment-queue: still running after 2 minutes: ${alive[*]}" >&2
+}
+
 # Runs the steps of queue file $1 in order.
 queue() {
   local line kind minutes out words model
@@ -84,6 +104,10 @@ queue() {
   local -A planned=() # --dry-run: the models this queue would train
   local now                # --dry-run: when the step would start (the steps before it take their minutes)
   now="$(date +%s)"
+  # A queue stopped on its own (SIGTERM to every process of the script, as `pkill -f` sends) stops its
+  # running step too, so that no step is left running without its queue.
+  local step=""
+  trap 'trap - INT TERM; [ -z "$step" ] || stop_step "$step"; exit 130' INT TERM
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%%#*}"
     read -r -a w <<< "$line"
@@ -104,10 +128,14 @@ queue() {
       continue
     fi
     echo "$(date +%T) start: $words"
-    if run_step "${w[@]:0:${#w[@]}-1}" < /dev/null; then
+    run_step "${w[@]:0:${#w[@]}-1}" < /dev/null &
+    step=$!
+    if wait "$step"; then
+      step=""
       echo "$(date +%T) done: $words"
       commit "$words" || true
     else
+      step=""
       echo "$(date +%T) failed: $words" >&2
     fi
   done < "$1"
@@ -121,23 +149,10 @@ if [ "$dry" = 1 ]; then
 fi
 # Ctrl-C or SIGTERM stops every queue and its running step (a training run writes its checkpoint
 # on SIGTERM and resumes from it next time).
-tree() { local c; for c in $(pgrep -P "$1"); do tree "$c"; done; echo "$1"; }
 stop() {
   trap - INT TERM
-  local all=() p
-  for p in "${pids[@]}"; do all+=($(tree "$p")); done
-  kill -TERM "${all[@]}" 2>/dev/null || true
+  kill -TERM "${pids[@]}" 2>/dev/null || true # each queue stops its running step (see queue())
   wait || true
-  # The steps' own processes are not this shell's children: wait (up to 2 minutes) until they have
-  # written their checkpoints and exited.
-  local i alive
-  for i in $(seq 1 600); do
-    alive=()
-    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
-    [ ${#alive[@]} -gt 0 ] || break
-    sleep 0.2
-  done
-  [ ${#alive[@]} = 0 ] || echo "experiment-queue: still running after 2 minutes: ${alive[*]}" >&2
   echo "experiment-queue: stopped" >&2
   exit 130
 }

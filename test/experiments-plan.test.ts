@@ -80,29 +80,39 @@ test('scripts/experiment-queue.sh: checks the queue files first, skips what is d
   }
 });
 
-test('scripts/experiment-queue.sh: SIGTERM stops the queues and their running step, which checkpoints; nothing is left running', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'liftpool-queue-stop-'));
-  try {
-    const out = join(dir, 'runs');
-    writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1\n');
-    const child = spawn('bash', ['scripts/experiment-queue.sh', join(dir, 'a.txt')], {
-      cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, OUT: out, DATASET: 'mnist', EPOCHS: '200', TRAIN_LIMIT: '128', TEST_LIMIT: '32' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const checkpoint = join(out, 'cls-tiny/max/seed0/checkpoint/state.json');
-    for (let i = 0; i < 600 && !existsSync(checkpoint); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(checkpoint), 'the run wrote its first epoch checkpoint');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 130);
-    assert.match(stderr, /experiment-queue: stopped/);
-    const left = spawnSync('pgrep', ['-f', out], { encoding: 'utf8' });
-    assert.equal(left.stdout.trim(), '', 'no process of the queue is left');
-    assert.ok(!existsSync(join(out, 'cls-tiny/max/seed0/results.json')), 'the run did not finish');
-    assert.match(readFileSync(join(out, 'queue-a.log'), 'utf8'), /start: cls tiny max 0/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+// Two ways to stop: SIGTERM to the script, and SIGTERM to every process of it (`pkill -f`, which also
+// reaches the queues' subshells before the script can stop them). Either way the training run gets
+// one signal (a second would make it quit without a new checkpoint) and nothing is left running.
+for (const how of ['the script', 'every process of the script'] as const) {
+  test(`scripts/experiment-queue.sh: SIGTERM to ${how} stops the queues and their running step, which checkpoints; nothing is left running`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftpool-queue-stop-'));
+    try {
+      const out = join(dir, 'runs');
+      writeFileSync(join(dir, 'a.txt'), 'cls tiny max 0 1\n');
+      const child = spawn('bash', ['scripts/experiment-queue.sh', join(dir, 'a.txt')], {
+        cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, OUT: out, DATASET: 'mnist', EPOCHS: '200', TRAIN_LIMIT: '128', TEST_LIMIT: '32' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const run = join(out, 'cls-tiny/max/seed0');
+      const checkpoint = join(run, 'checkpoint/state.json');
+      for (let i = 0; i < 600 && !existsSync(checkpoint); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync(checkpoint), 'the run wrote its first epoch checkpoint');
+      if (how === 'the script') child.kill('SIGTERM');
+      else assert.equal(spawnSync('pkill', ['-TERM', '-f', `experiment-queue.sh ${join(dir, 'a.txt')}`]).status, 0);
+      assert.equal(await exited, 130);
+      assert.match(stderr, /experiment-queue: stopped/);
+      for (let i = 0; i < 100 && spawnSync('pgrep', ['-f', out]).stdout.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(spawnSync('pgrep', ['-f', out], { encoding: 'utf8' }).stdout.trim(), '', 'no process of the queue is left');
+      assert.ok(!existsSync(join(run, 'results.json')), 'the run did not finish');
+      const log = readFileSync(join(run, 'sweep.log'), 'utf8');
+      assert.match(log, /SIGTERM: stopping after this batch and writing a checkpoint/);
+      assert.doesNotMatch(log, /again: quitting/);
+      assert.match(readFileSync(join(out, 'queue-a.log'), 'utf8'), /start: cls tiny max 0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
