@@ -107,7 +107,8 @@ queue() {
   # A queue stopped on its own (SIGTERM to every process of the script, as `pkill -f` sends) stops its
   # running step too, so that no step is left running without its queue.
   local step=""
-  trap 'trap - INT TERM; [ -z "$step" ] || stop_step "$step"; exit 130' INT TERM
+  # (Further signals are ignored meanwhile: the script's own stop() signals each queue again.)
+  trap 'trap "" INT TERM; [ -z "$step" ] || stop_step "$step"; exit 130' INT TERM
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%%#*}"
     read -r -a w <<< "$line"
