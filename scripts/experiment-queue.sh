@@ -18,9 +18,10 @@
 # stopped. (A model trained in an earlier session is not kept, so its robustness step is skipped: queue
 # each `rob` after its `cls`.) scripts/queues/ holds the rest of the plan as two such queues.
 # Queue files are found from the current directory; OUT and RESULTS_REPO, when relative, from the
-# repository root (where the script runs, as scripts/experiments.sh does). Each queue logs to $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run
-# prints what each queue would run or skip (each step taking its minutes), and runs nothing. Every
-# process runs one wasm thread.
+# repository root (where the script runs, as scripts/experiments.sh does). Each queue logs to
+# $OUT/queue-NAME.log (NAME: the file's name without its extension); --dry-run prints what each queue
+# would run or skip (each step taking its minutes), and runs nothing. Every process runs one wasm
+# thread.
 set -euo pipefail
 here="$PWD"
 cd "$(dirname "$0")/.."
@@ -99,7 +100,7 @@ stop_step() {
 
 # Runs the steps of queue file $1 in order.
 queue() {
-  local line kind minutes out words model
+  local line kind minutes out words model ok
   local -a w
   local -A planned=() # --dry-run: the models this queue would train
   local now                # --dry-run: when the step would start (the steps before it take their minutes)
@@ -131,12 +132,13 @@ queue() {
     echo "$(date +%T) start: $words"
     run_step "${w[@]:0:${#w[@]}-1}" < /dev/null &
     step=$!
-    if wait "$step"; then
-      step=""
+    ok=0
+    wait "$step" || ok=$?
+    step=""
+    if [ "$ok" = 0 ]; then
       echo "$(date +%T) done: $words"
       commit "$words" || true
     else
-      step=""
       echo "$(date +%T) failed: $words" >&2
     fi
   done < "$1"

@@ -49,14 +49,9 @@ export function heapWorkers(memory: object): HeapWorkers | null {
 
 /**
  * The error of a split call whose helper chunks did not finish: a helper may still be writing into
- * the call's buffers, so they must not be freed (or reused) after it ({@link helpersLost}).
+ * the call's buffers, so they must not be freed (or reused) after it.
  */
 export class HelpersLostError extends Error {}
-
-/** Whether `e` says that helper threads may still write into the failed call's buffers. */
-export function helpersLost(e: unknown): boolean {
-  return e instanceof HelpersLostError;
-}
 
 /** How many kernel calls this process split between threads (for tests and benchmarks). */
 export function heapWorkerStats(): { splitCalls: number } {

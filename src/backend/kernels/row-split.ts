@@ -6,7 +6,7 @@
  * A backward call also sums weight gradients over all rows: split, it runs in two phases that give
  * the one call's floats (see runSplitBackward), so results do not depend on the thread count.
  */
-import { heapWorkers, helpersLost, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
+import { HelpersLostError, heapWorkers, rowParts, runParts, type HelperEntry, type RowPart } from '../heap-workers.js';
 import { wasmMemory, wasmModule, type WasmBackendLike } from '../wasm-module.js';
 
 /**
@@ -19,7 +19,7 @@ export function freeOnThrow<T>(backend: WasmBackendLike, outputs: readonly ({ da
   try {
     return run();
   } catch (e) {
-    if (!helpersLost(e)) for (const t of outputs) if (t != null) backend.disposeData(t.dataId);
+    if (!(e instanceof HelpersLostError)) for (const t of outputs) if (t != null) backend.disposeData(t.dataId);
     throw e;
   }
 }
